@@ -1,0 +1,11 @@
+# Every third-party dependency and its version, in one place. All come from Debian 12 packages
+# (scripts/install-deps.sh installs them).
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json system)
+find_package(OpenSSL 3 REQUIRED)
+find_package(CURL 7.88 REQUIRED)
+find_package(SQLite3 3.40 REQUIRED)
+find_package(spdlog 1.10 REQUIRED)
+find_package(CLI11 2.3 REQUIRED)
+find_package(GTest 1.12 REQUIRED)
+find_package(benchmark 1.7 REQUIRED)

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "http/message.h"
+
+namespace bucketflow::http {
+
+// Answers a request whose body has been read whole.
+using Handler = std::function<Response(Request&)>;
+
+// Starts a streaming upload: given the request headers, returns either a sink for the body or
+// an immediate response (an error, typically) in which case the body is discarded.
+using StreamStart = std::variant<Response, std::unique_ptr<BodySink>>;
+using StreamingHandler = std::function<StreamStart(Request&)>;
+
+// The route table. Exact paths and path prefixes, matched in the order added. Not thread-safe
+// while routes are being added; read-only (and so safe for concurrent use) once serving.
+class Router {
+ public:
+  void Add(std::string method, std::string path, Handler handler);
+  // Matches every path that starts with `prefix`; Request::path_suffix gets the rest.
+  void AddPrefix(std::string method, std::string prefix, Handler handler);
+  void AddStreaming(std::string method, std::string prefix, StreamingHandler handler);
+
+  struct Match {
+    const Handler* handler = nullptr;
+    const StreamingHandler* streaming = nullptr;
+    // No handler: 404 when no route has this path, 405 (with `allow`) when only the method
+    // is wrong.
+    int status = 404;
+    std::string allow;  // "GET, HEAD, OPTIONS" style, for 405 and OPTIONS
+  };
+  // Also fills request.path_suffix for prefix routes. HEAD matches GET routes.
+  Match Find(Request& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string path;
+    bool is_prefix = false;
+    Handler handler;
+    StreamingHandler streaming;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace bucketflow::http
