@@ -3,8 +3,6 @@ add_library(bf_warnings INTERFACE)
 target_compile_options(bf_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
   -Wnon-virtual-dtor -Wimplicit-fallthrough)
-# Boost headers are third-party: keep their warnings out of ours.
-target_compile_definitions(bf_warnings INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
 
 if(BF_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)

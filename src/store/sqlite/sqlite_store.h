@@ -1,0 +1,26 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace bucketflow::store {
+
+struct SqliteConfig {
+  // Database file; created (with its directory) when missing. ":memory:" is not supported
+  // because readers and the writer need separate connections: tests use a temp file.
+  std::string path = "./bucketflow-data/bucketflow.db";
+  int reader_connections = 4;
+  // How long the writer waits to gather more concurrent writes into one transaction.
+  int group_commit_max_batch = 256;
+};
+
+// Opens (creating and migrating as needed) a SQLite store. Fails with a clear message when the
+// file cannot be opened or its schema is newer than this binary.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteConfig& sqlite, const Config& config,
+                                               const Clock& clock);
+
+}  // namespace bucketflow::store
