@@ -23,4 +23,9 @@ struct SqliteConfig {
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteConfig& sqlite, const Config& config,
                                                const Clock& clock);
 
+// Creates or migrates the database at `sqlite.path` without starting a store, for
+// `bucketflow db upgrade`. Returns the schema version it now has. Same errors as OpenSqliteStore.
+Result<int> UpgradeSqliteDatabase(const SqliteConfig& sqlite, const Config& config,
+                                  const Clock& clock);
+
 }  // namespace bucketflow::store
