@@ -1,1 +1,469 @@
-// placeholder: being written
+// Artifact endpoints, matching MLflow 2.17's server (reference/mlflow-golden/artifacts.json)
+// except where MLflow answers a client mistake with a 500 or leaks a server path: there we
+// answer a clear 4xx (missing download -> 404, directory download -> 400, /get-artifact
+// without `path` -> 400 JSON).
+#include "api/artifact_handlers.h"
+
+#include <charconv>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "api/errors.h"
+#include "api/json_writer.h"
+#include "api/request_params.h"
+#include "artifacts/artifact_path.h"
+#include "artifacts/content_type.h"
+#include "artifacts/local/local_repository.h"
+#include "core/strings.h"
+
+namespace bucketflow::api {
+namespace {
+
+using artifacts::ArtifactRepository;
+using artifacts::FileInfo;
+
+// The UI upload endpoint's limit, as MLflow's upload_artifact_handler.
+constexpr uint64_t kMaxUiUploadBytes = 10ull * 1024 * 1024;
+
+constexpr std::string_view kArtifactsRule = "/api/2.0/mlflow-artifacts/artifacts";
+constexpr std::string_view kArtifactPathRule =
+    "/api/2.0/mlflow-artifacts/artifacts/<path:artifact_path>";
+
+// MLflow's answer when the proxy endpoints are disabled (--no-serve-artifacts).
+http::Response ServingDisabled(std::string_view rule) {
+  http::Response response;
+  response.status = 503;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = "Endpoint: " + std::string(rule) +
+                  " disabled due to the mlflow server running with `--no-serve-artifacts`. To "
+                  "enable artifacts server functionality, run `mlflow server` with "
+                  "`--serve-artifacts`";
+  return response;
+}
+
+http::Response JsonOk(std::string body) {
+  http::Response response;
+  response.body = std::move(body);
+  return response;
+}
+
+// {"files": [...]} (or {"root_uri": ..., "files": [...]}); empty lists are omitted, and so is
+// file_size for directories and empty files. Each path is `dir_prefix`/basename.
+std::string FilesJson(const std::vector<FileInfo>& files, std::string_view dir_prefix,
+                      const std::string* root_uri) {
+  JsonWriter writer;
+  writer.BeginObject();
+  if (root_uri != nullptr) {
+    writer.Key("root_uri");
+    writer.String(*root_uri);
+  }
+  if (!files.empty()) {
+    writer.Key("files");
+    writer.BeginArray();
+    for (const FileInfo& file : files) {
+      writer.BeginObject();
+      writer.Key("path");
+      writer.String(artifacts::JoinPath(dir_prefix, artifacts::BaseName(file.path)));
+      writer.Key("is_dir");
+      writer.Bool(file.is_dir);
+      if (file.file_size.has_value()) {
+        writer.Key("file_size");
+        writer.Int(*file.file_size);
+      }
+      writer.EndObject();
+    }
+    writer.EndArray();
+  }
+  writer.EndObject();
+  return writer.Take();
+}
+
+// Streams a download; keeps the repository alive when it was made for this request.
+class ReaderSource final : public http::BodySource {
+ public:
+  ReaderSource(std::unique_ptr<artifacts::ArtifactReader> reader,
+               std::unique_ptr<ArtifactRepository> owned)
+      : owned_(std::move(owned)), reader_(std::move(reader)) {}
+  Result<size_t> Read(std::span<char> buffer) override { return reader_->Read(buffer); }
+
+ private:
+  std::unique_ptr<ArtifactRepository> owned_;
+  std::unique_ptr<artifacts::ArtifactReader> reader_;
+};
+
+http::Response AttachmentResponse(std::unique_ptr<artifacts::ArtifactReader> reader,
+                                  std::string_view filename, artifacts::DispositionStyle style,
+                                  std::unique_ptr<ArtifactRepository> owned) {
+  http::Response response;
+  response.content_type = std::string(artifacts::ContentTypeFor(filename));
+  // Always an attachment, never rendered on the server's origin (MLflow's XSS defence).
+  response.headers.emplace_back("Content-Disposition",
+                                artifacts::AttachmentDisposition(filename, style));
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.stream_size = reader->size();
+  response.stream = std::make_unique<ReaderSource>(std::move(reader), std::move(owned));
+  return response;
+}
+
+struct UploadLimits {
+  std::optional<uint64_t> max_bytes;
+  bool require_data = false;     // an empty body is refused ("Request must specify data.")
+  std::string success_body;      // MLflow's upload-artifact answers 200 with an empty body
+};
+
+constexpr std::string_view kTooLarge = "Artifact size is too large. Max size is 10MB.";
+constexpr std::string_view kNoData = "Request must specify data.";
+
+// Streams an upload body into an ArtifactWriter; commits only after the whole body arrived.
+// Destroyed without a commit, the writer removes its temp file: nothing partial is visible.
+class UploadSink final : public http::BodySink {
+ public:
+  UploadSink(std::unique_ptr<artifacts::ArtifactWriter> writer,
+             std::unique_ptr<ArtifactRepository> owned, UploadLimits limits)
+      : owned_(std::move(owned)), writer_(std::move(writer)), limits_(std::move(limits)) {}
+
+  Status Write(std::string_view chunk) override {
+    written_ += chunk.size();
+    if (limits_.max_bytes.has_value() && written_ > *limits_.max_bytes) {
+      return Status::InvalidArgument(kTooLarge);
+    }
+    return writer_->Write(chunk);
+  }
+
+  http::Response Finish(Status transfer) override {
+    if (!transfer.ok()) {
+      return ErrorResponse(transfer);
+    }
+    if (limits_.require_data && written_ == 0) {
+      return ErrorResponse(Status::InvalidArgument(kNoData));
+    }
+    if (Status committed = writer_->Commit(); !committed.ok()) {
+      return ErrorResponse(committed);
+    }
+    return JsonOk(limits_.success_body);
+  }
+
+ private:
+  std::unique_ptr<ArtifactRepository> owned_;
+  std::unique_ptr<artifacts::ArtifactWriter> writer_;
+  UploadLimits limits_;
+  uint64_t written_ = 0;
+};
+
+http::StreamStart StartUpload(ArtifactRepository& repository, std::string_view path,
+                              std::unique_ptr<ArtifactRepository> owned, UploadLimits limits) {
+  Result<std::unique_ptr<artifacts::ArtifactWriter>> writer = repository.OpenWrite(path);
+  if (!writer.ok()) {
+    return ErrorResponse(writer.status());
+  }
+  return std::unique_ptr<http::BodySink>(
+      std::make_unique<UploadSink>(std::move(*writer), std::move(owned), std::move(limits)));
+}
+
+// Refuses what the headers already show: a declared body over `max_bytes`, or no body at all.
+Status CheckDeclaredBodySize(const http::Request& request, uint64_t max_bytes) {
+  std::optional<std::string_view> length = request.Header("Content-Length");
+  if (!length.has_value()) {
+    bool chunked = request.Header("Transfer-Encoding").has_value();
+    return chunked ? Status::Ok() : Status::InvalidArgument(kNoData);
+  }
+  uint64_t declared = 0;
+  auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), declared);
+  if (ec != std::errc() || end != length->data() + length->size()) {
+    return Status::InvalidArgument("Invalid Content-Length");
+  }
+  if (declared > max_bytes) {
+    return Status::InvalidArgument(kTooLarge);
+  }
+  return declared == 0 ? Status::InvalidArgument(kNoData) : Status::Ok();
+}
+
+// The first value of query parameter `name` (MLflow's request.args.get), decoded.
+std::optional<std::string> QueryParam(const http::Request& request, std::string_view name) {
+  for (auto& [key, value] : ParseQuery(request.query)) {
+    if (key == name) {
+      return std::move(value);
+    }
+  }
+  return std::nullopt;
+}
+
+// Where a run's artifacts live: a repository plus the prefix of the run's root inside it.
+struct RunArtifacts {
+  ArtifactRepository* repository = nullptr;
+  std::unique_ptr<ArtifactRepository> owned;  // for file:// and plain-path roots
+  std::string prefix;
+};
+
+Result<RunArtifacts> ProxiedRunArtifacts(const model::RunInfo& info, std::string_view rest,
+                                         Services& services) {
+  if (services.artifacts == nullptr) {
+    return Status::Unavailable("Run ", info.run_id, " stores its artifacts at ",
+                               info.artifact_uri,
+                               ", which this server serves only with --serve-artifacts");
+  }
+  if (rest.starts_with("//")) {  // mlflow-artifacts://host:port/path: the host is the client's
+    size_t slash = rest.find('/', 2);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  }
+  while (rest.starts_with('/')) {
+    rest.remove_prefix(1);
+  }
+  Result<std::string> prefix = artifacts::NormalizePath(rest);
+  if (!prefix.ok()) {
+    return Status::Internal("Run ", info.run_id, " has an invalid artifact_uri");
+  }
+  RunArtifacts out;
+  out.repository = services.artifacts;
+  out.prefix = std::move(*prefix);
+  return out;
+}
+
+// A file:// URI or a plain path: read directly, as MLflow's server does for local roots.
+Result<RunArtifacts> LocalRunArtifacts(const model::RunInfo& info) {
+  std::string_view uri = info.artifact_uri;
+  std::string path(uri);
+  if (uri.starts_with("file:")) {
+    std::string_view rest = uri.substr(5);
+    if (rest.starts_with("//localhost/")) {
+      rest.remove_prefix(11);
+    } else if (rest.starts_with("//")) {
+      rest.remove_prefix(2);
+    }
+    if (!rest.starts_with('/')) {  // file://otherhost/...: not on this machine
+      return Status::Unimplemented("Run ", info.run_id, " stores its artifacts at ", uri,
+                                   ", which is not a local path");
+    }
+    path = UrlDecode(rest, /*plus_as_space=*/false).value_or(std::string(rest));
+  }
+  RunArtifacts out;
+  out.owned = std::make_unique<artifacts::LocalArtifactRepository>(std::move(path));
+  out.repository = out.owned.get();
+  return out;
+}
+
+Result<RunArtifacts> ResolveRunArtifacts(const model::RunInfo& info, Services& services) {
+  std::string_view uri = info.artifact_uri;
+  size_t colon = uri.find(':');
+  std::string scheme = colon == std::string_view::npos ? "" : ToLower(uri.substr(0, colon));
+  if (scheme == "mlflow-artifacts") {
+    return ProxiedRunArtifacts(info, uri.substr(colon + 1), services);
+  }
+  // No scheme, or a one-letter Windows drive: a plain local path.
+  if (scheme.empty() || scheme.size() == 1 || scheme == "file" ||
+      scheme.find('/') != std::string::npos) {
+    return LocalRunArtifacts(info);
+  }
+  return Status::Unimplemented("Run ", info.run_id, " stores its artifacts at a '", scheme,
+                               "' URI, which this server cannot read yet");
+}
+
+// The run named by `run_id` and where its artifacts are.
+Result<std::pair<model::RunInfo, RunArtifacts>> LoadRun(std::string_view run_id,
+                                                        Services& services) {
+  ASSIGN_OR_RETURN(model::Run run, services.store.GetRun(run_id));
+  ASSIGN_OR_RETURN(RunArtifacts location, ResolveRunArtifacts(run.info, services));
+  return std::make_pair(std::move(run.info), std::move(location));
+}
+
+http::Response Download(ArtifactRepository& repository, std::string_view path,
+                        artifacts::DispositionStyle style,
+                        std::unique_ptr<ArtifactRepository> owned) {
+  Result<std::unique_ptr<artifacts::ArtifactReader>> reader = repository.OpenRead(path);
+  if (!reader.ok()) {
+    return ErrorResponse(reader.status());
+  }
+  return AttachmentResponse(std::move(*reader), artifacts::BaseName(path), style,
+                            std::move(owned));
+}
+
+// Multipart uploads need presigned part URLs, which no repository behind this interface
+// offers yet; MLflow answers a local destination the same way.
+http::Response MultipartUpload(http::Request& request, Services& services, std::string_view op) {
+  if (services.artifacts == nullptr) {
+    return ServingDisabled("/api/2.0/mlflow-artifacts/mpu/" + std::string(op) +
+                           "/<path:artifact_path>");
+  }
+  Result<std::string> path = artifacts::NormalizeUrlPath(request.path_suffix);
+  if (!path.ok()) {
+    return ErrorResponse(path.status());
+  }
+  Result<RequestParams> params = ParseRequest(request, {});
+  if (!params.ok()) {
+    return ErrorResponse(params.status());
+  }
+  Result<std::string> body_path = params->RequiredString("path");
+  if (!body_path.ok()) {
+    return ErrorResponse(body_path.status());
+  }
+  return ErrorResponse(
+      Status::Unimplemented("Multipart upload is not supported for the current artifact "
+                            "repository"));
+}
+
+}  // namespace
+
+http::Response ListRunArtifacts(http::Request& request, Services& services) {
+  Result<RequestParams> params = ParseRequest(request, {});
+  if (!params.ok()) {
+    return ErrorResponse(params.status());
+  }
+  Result<std::string> run_id = params->RequiredString("run_id");
+  if (!run_id.ok()) {
+    return ErrorResponse(run_id.status());
+  }
+  Result<std::optional<std::string>> raw_path = params->OptionalString("path");
+  if (!raw_path.ok()) {
+    return ErrorResponse(raw_path.status());
+  }
+  Result<std::string> path = artifacts::NormalizePath(raw_path->value_or(""));
+  if (!path.ok()) {
+    return ErrorResponse(path.status());
+  }
+  auto run = LoadRun(*run_id, services);
+  if (!run.ok()) {
+    return ErrorResponse(run.status());
+  }
+  RunArtifacts& location = run->second;
+  auto files = location.repository->List(artifacts::JoinPath(location.prefix, *path));
+  if (!files.ok()) {
+    return ErrorResponse(files.status());
+  }
+  return JsonOk(FilesJson(*files, *path, &run->first.artifact_uri));
+}
+
+http::Response GetRunArtifact(http::Request& request, Services& services) {
+  std::optional<std::string> raw_path = QueryParam(request, "path");
+  if (!raw_path.has_value()) {
+    return ErrorResponse(MissingParam("path"));
+  }
+  Result<std::string> path = artifacts::NormalizePath(*raw_path);
+  if (!path.ok()) {
+    return ErrorResponse(path.status());
+  }
+  std::optional<std::string> run_id = QueryParam(request, "run_id");
+  if (!run_id.has_value() || run_id->empty()) {
+    run_id = QueryParam(request, "run_uuid");
+  }
+  if (!run_id.has_value() || run_id->empty()) {
+    return ErrorResponse(MissingParam("run_id"));
+  }
+  auto run = LoadRun(*run_id, services);
+  if (!run.ok()) {
+    return ErrorResponse(run.status());
+  }
+  RunArtifacts& location = run->second;
+  return Download(*location.repository, artifacts::JoinPath(location.prefix, *path),
+                  artifacts::DispositionStyle::kWerkzeug, std::move(location.owned));
+}
+
+http::Response ListProxiedArtifacts(http::Request& request, Services& services) {
+  if (services.artifacts == nullptr) {
+    return ServingDisabled(kArtifactsRule);
+  }
+  Result<RequestParams> params = ParseRequest(request, {});
+  if (!params.ok()) {
+    return ErrorResponse(params.status());
+  }
+  Result<std::optional<std::string>> raw_path = params->OptionalString("path");
+  if (!raw_path.ok()) {
+    return ErrorResponse(raw_path.status());
+  }
+  Result<std::string> path = artifacts::NormalizePath(raw_path->value_or(""));
+  if (!path.ok()) {
+    return ErrorResponse(path.status());
+  }
+  auto files = services.artifacts->List(*path);
+  if (!files.ok()) {
+    return ErrorResponse(files.status());
+  }
+  return JsonOk(FilesJson(*files, "", nullptr));
+}
+
+http::Response DownloadProxiedArtifact(http::Request& request, Services& services) {
+  if (services.artifacts == nullptr) {
+    return ServingDisabled(kArtifactPathRule);
+  }
+  Result<std::string> path = artifacts::NormalizeUrlPath(request.path_suffix);
+  if (!path.ok()) {
+    return ErrorResponse(path.status());
+  }
+  return Download(*services.artifacts, *path, artifacts::DispositionStyle::kVerbatim, nullptr);
+}
+
+http::StreamStart UploadProxiedArtifact(http::Request& request, Services& services) {
+  if (services.artifacts == nullptr) {
+    return ServingDisabled(kArtifactPathRule);
+  }
+  Result<std::string> path = artifacts::NormalizeUrlPath(request.path_suffix);
+  if (!path.ok()) {
+    return ErrorResponse(path.status());
+  }
+  if (path->empty()) {
+    return ErrorResponse(Status::InvalidArgument("Invalid path"));
+  }
+  return StartUpload(*services.artifacts, *path, nullptr,
+                     UploadLimits{.max_bytes = std::nullopt, .require_data = false, .success_body = "{}"});
+}
+
+http::Response DeleteProxiedArtifact(http::Request& request, Services& services) {
+  if (services.artifacts == nullptr) {
+    return ServingDisabled(kArtifactPathRule);
+  }
+  Result<std::string> path = artifacts::NormalizeUrlPath(request.path_suffix);
+  if (!path.ok()) {
+    return ErrorResponse(path.status());
+  }
+  if (path->empty()) {
+    return ErrorResponse(Status::InvalidArgument("Invalid path"));
+  }
+  Status deleted = services.artifacts->Delete(*path);
+  if (!deleted.ok()) {
+    return ErrorResponse(deleted);
+  }
+  return JsonOk("{}");
+}
+
+http::Response CreateMultipartUpload(http::Request& request, Services& services) {
+  return MultipartUpload(request, services, "create");
+}
+
+http::Response CompleteMultipartUpload(http::Request& request, Services& services) {
+  return MultipartUpload(request, services, "complete");
+}
+
+http::Response AbortMultipartUpload(http::Request& request, Services& services) {
+  return MultipartUpload(request, services, "abort");
+}
+
+http::StreamStart UploadRunArtifact(http::Request& request, Services& services) {
+  std::optional<std::string> run_id = QueryParam(request, "run_uuid");
+  if (!run_id.has_value() || run_id->empty()) {
+    return ErrorResponse(Status::InvalidArgument("Request must specify run_uuid."));
+  }
+  std::optional<std::string> raw_path = QueryParam(request, "path");
+  if (!raw_path.has_value() || raw_path->empty()) {
+    return ErrorResponse(Status::InvalidArgument("Request must specify path."));
+  }
+  Result<std::string> path = artifacts::NormalizePath(*raw_path);
+  if (!path.ok() || path->empty()) {
+    return ErrorResponse(Status::InvalidArgument("Invalid path"));
+  }
+  if (Status size = CheckDeclaredBodySize(request, kMaxUiUploadBytes); !size.ok()) {
+    return ErrorResponse(size);
+  }
+  auto run = LoadRun(*run_id, services);
+  if (!run.ok()) {
+    return ErrorResponse(run.status());
+  }
+  RunArtifacts& location = run->second;
+  return StartUpload(*location.repository, artifacts::JoinPath(location.prefix, *path),
+                     std::move(location.owned),
+                     UploadLimits{.max_bytes = kMaxUiUploadBytes, .require_data = true, .success_body = ""});
+}
+
+}  // namespace bucketflow::api

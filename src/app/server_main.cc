@@ -1,1 +1,121 @@
-// placeholder: being written
+#include "app/server_main.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "api/routes.h"
+#include "api/services.h"
+#include "artifacts/local/local_repository.h"
+#include "core/clock.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace bucketflow::app {
+namespace {
+
+// Startup failures are one clear line, then a non-zero exit.
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "bucketflow: %s\n", message.c_str());
+  return 1;
+}
+
+std::shared_ptr<spdlog::logger> MakeLogger(const std::string& level) {
+  // stderr, unbuffered per line: operators tail it and the e2e tests read it.
+  auto logger = spdlog::stderr_logger_mt("bucketflow");
+  logger->set_level(spdlog::level::from_str(level));
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  return logger;
+}
+
+// One line per request. Never bodies or headers: they may carry credentials.
+http::AccessLogger MakeAccessLogger(std::shared_ptr<spdlog::logger> logger) {
+  return [logger = std::move(logger)](const http::AccessRecord& record) {
+    logger->info("{} \"{} {}\" {} {} {:.1f}ms", record.remote, record.method, record.target,
+                 record.status, record.bytes_out, record.millis);
+  };
+}
+
+std::string DisplayHost(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+// The artifact directory must be usable before the first upload, so that a bad
+// --artifacts-destination fails at startup rather than on a client's request.
+Status PrepareArtifactsDestination(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec || !std::filesystem::is_directory(path, ec)) {
+    return Status::InvalidArgument("--artifacts-destination ", path,
+                                   " is not a usable directory",
+                                   ec ? ": " + ec.message() : std::string());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunServer(const ServerConfig& config) {
+  std::shared_ptr<spdlog::logger> logger = MakeLogger(config.log_level);
+  for (const std::string& warning : config.warnings) {
+    logger->warn("{}", warning);
+  }
+  SystemClock clock;
+  Result<std::unique_ptr<store::Store>> store =
+      store::OpenSqliteStore(config.sqlite, config.store, clock);
+  if (!store.ok()) {
+    return Fail("cannot open the backend store " + config.sqlite.path + ": " +
+                store.status().message());
+  }
+  std::unique_ptr<artifacts::LocalArtifactRepository> artifacts;
+  if (config.api.serve_artifacts) {
+    if (Status ready = PrepareArtifactsDestination(config.artifacts_destination); !ready.ok()) {
+      return Fail(ready.message());
+    }
+    artifacts = std::make_unique<artifacts::LocalArtifactRepository>(config.artifacts_destination);
+  }
+  api::Services services{
+      .store = **store, .artifacts = artifacts.get(), .clock = clock, .config = config.api};
+  http::Router router = api::BuildRouter(services);
+  http::Server server(config.http, router, MakeAccessLogger(logger));
+  if (Status started = server.Start(); !started.ok()) {
+    return Fail("cannot listen on " + config.http.host + ":" + std::to_string(config.http.port) +
+                ": " + started.message());
+  }
+  std::printf("Listening on http://%s:%u\n", DisplayHost(config.http.host).c_str(),
+              static_cast<unsigned>(server.port()));
+  std::fflush(stdout);
+  logger->info("store {}, artifacts {}", config.sqlite.path,
+               artifacts ? config.artifacts_destination : std::string("not served"));
+  server.Wait();
+  logger->info("stopped");
+  logger->flush();
+  return 0;
+}
+
+int RunDbUpgrade(std::string_view backend_store_uri) {
+  Result<store::SqliteConfig> sqlite = ResolveBackendStore(backend_store_uri);
+  if (!sqlite.ok()) {
+    std::fprintf(stderr, "bucketflow: %s\n", sqlite.status().message().c_str());
+    return 2;
+  }
+  // A one-off connection: no reader pool needed to migrate.
+  sqlite->reader_connections = 1;
+  SystemClock clock;
+  Result<std::unique_ptr<store::Store>> store = store::OpenSqliteStore(*sqlite, {}, clock);
+  if (!store.ok()) {
+    return Fail("cannot open the backend store " + sqlite->path + ": " + store.status().message());
+  }
+  std::printf("Database %s is at schema version %d\n", sqlite->path.c_str(),
+              store::LatestSchemaVersion());
+  return 0;
+}
+
+}  // namespace bucketflow::app
