@@ -1,1 +1,16 @@
-// placeholder: being written
+#include "http/message.h"
+
+#include "core/strings.h"
+
+namespace bucketflow::http {
+
+std::optional<std::string_view> Request::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (EqualsIgnoreCase(key, name)) {
+      return std::string_view(value);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace bucketflow::http

@@ -1,1 +1,105 @@
-// placeholder: being written
+#include "http/router.h"
+
+#include <set>
+#include <utility>
+
+namespace bucketflow::http {
+namespace {
+
+// Flask treats HEAD as an implicit sibling of GET.
+bool MethodMatches(std::string_view route_method, std::string_view request_method) {
+  return route_method == request_method || (request_method == "HEAD" && route_method == "GET");
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string path, Handler handler) {
+  routes_.push_back({.method = std::move(method),
+                     .path = std::move(path),
+                     .is_prefix = false,
+                     .handler = std::move(handler),
+                     .streaming = {}});
+}
+
+void Router::AddPrefix(std::string method, std::string prefix, Handler handler) {
+  routes_.push_back({.method = std::move(method),
+                     .path = std::move(prefix),
+                     .is_prefix = true,
+                     .handler = std::move(handler),
+                     .streaming = {}});
+}
+
+void Router::AddStreaming(std::string method, std::string prefix, StreamingHandler handler) {
+  routes_.push_back({.method = std::move(method),
+                     .path = std::move(prefix),
+                     .is_prefix = true,
+                     .handler = {},
+                     .streaming = std::move(handler)});
+}
+
+void Router::AddStreamingExact(std::string method, std::string path, StreamingHandler handler) {
+  routes_.push_back({.method = std::move(method),
+                     .path = std::move(path),
+                     .is_prefix = false,
+                     .handler = {},
+                     .streaming = std::move(handler)});
+}
+
+bool Router::PathMatches(const Route& route, std::string_view path) {
+  return route.is_prefix ? path.starts_with(route.path) : path == route.path;
+}
+
+Router::Match Router::Find(Request& request) const {
+  bool path_known = false;
+  for (const Route& route : routes_) {
+    if (!PathMatches(route, request.path)) {
+      continue;
+    }
+    path_known = true;
+    if (!MethodMatches(route.method, request.method)) {
+      continue;
+    }
+    if (route.is_prefix) {
+      request.path_suffix.assign(request.path, route.path.size());
+    } else {
+      request.path_suffix.clear();
+    }
+    Match match;
+    match.status = 200;
+    if (route.streaming) {
+      match.streaming = &route.streaming;
+    } else {
+      match.handler = &route.handler;
+    }
+    return match;
+  }
+  Match match;
+  if (path_known) {
+    match.allow = AllowFor(request.path);
+    match.status = request.method == "OPTIONS" ? 200 : 405;
+  }
+  return match;
+}
+
+// Sorted like Werkzeug prints it ("GET, HEAD, OPTIONS", "OPTIONS, POST").
+std::string Router::AllowFor(std::string_view path) const {
+  std::set<std::string_view> methods = {"OPTIONS"};
+  for (const Route& route : routes_) {
+    if (PathMatches(route, path)) {
+      methods.insert(route.method);
+      if (route.method == "GET") {
+        methods.insert("HEAD");
+      }
+    }
+  }
+  std::string allow;
+  for (std::string_view method : methods) {
+    if (!allow.empty()) {
+      allow += ", ";
+    }
+    allow += method;
+  }
+  return allow;
+}
+
+}  // namespace bucketflow::http

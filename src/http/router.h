@@ -27,12 +27,14 @@ class Router {
   // Matches every path that starts with `prefix`; Request::path_suffix gets the rest.
   void AddPrefix(std::string method, std::string prefix, Handler handler);
   void AddStreaming(std::string method, std::string prefix, StreamingHandler handler);
+  // Like AddStreaming, but for one exact path (no suffix).
+  void AddStreamingExact(std::string method, std::string path, StreamingHandler handler);
 
   struct Match {
     const Handler* handler = nullptr;
     const StreamingHandler* streaming = nullptr;
     // No handler: 404 when no route has this path, 405 (with `allow`) when only the method
-    // is wrong.
+    // is wrong, 200 (with `allow`) for OPTIONS on a known path. 200 when a handler matched.
     int status = 404;
     std::string allow;  // "GET, HEAD, OPTIONS" style, for 405 and OPTIONS
   };
@@ -47,6 +49,9 @@ class Router {
     Handler handler;
     StreamingHandler streaming;
   };
+  static bool PathMatches(const Route& route, std::string_view path);
+  std::string AllowFor(std::string_view path) const;
+
   std::vector<Route> routes_;
 };
 

@@ -19,6 +19,10 @@ struct ServerConfig {
   uint64_t max_stream_bytes = 1ull << 40;
   // How long shutdown waits for in-flight requests before closing connections.
   int shutdown_grace_seconds = 30;
+  // A connection left waiting on its client this long (for the next request, or for more of
+  // a request) is closed: idle keep-alive connections, stalled uploads, half-open peers.
+  // 0 disables.
+  int idle_timeout_seconds = 60;
 };
 
 // Called once per finished request, for the access log.
