@@ -96,13 +96,13 @@ class ReaderSource final : public http::BodySource {
 };
 
 http::Response AttachmentResponse(std::unique_ptr<artifacts::ArtifactReader> reader,
-                                  std::string_view filename, artifacts::DispositionStyle style,
+                                  std::string_view filename,
                                   std::unique_ptr<ArtifactRepository> owned) {
   http::Response response;
   response.content_type = std::string(artifacts::ContentTypeFor(filename));
   // Always an attachment, never rendered on the server's origin (MLflow's XSS defence).
   response.headers.emplace_back("Content-Disposition",
-                                artifacts::AttachmentDisposition(filename, style));
+                                artifacts::AttachmentDisposition(filename));
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.stream_size = reader->size();
   response.stream = std::make_unique<ReaderSource>(std::move(reader), std::move(owned));
@@ -271,13 +271,12 @@ Result<std::pair<model::RunInfo, RunArtifacts>> LoadRun(std::string_view run_id,
 }
 
 http::Response Download(ArtifactRepository& repository, std::string_view path,
-                        artifacts::DispositionStyle style,
                         std::unique_ptr<ArtifactRepository> owned) {
   Result<std::unique_ptr<artifacts::ArtifactReader>> reader = repository.OpenRead(path);
   if (!reader.ok()) {
     return ErrorResponse(reader.status());
   }
-  return AttachmentResponse(std::move(*reader), artifacts::BaseName(path), style,
+  return AttachmentResponse(std::move(*reader), artifacts::BaseName(path),
                             std::move(owned));
 }
 
@@ -358,7 +357,7 @@ http::Response GetRunArtifact(http::Request& request, Services& services) {
   }
   RunArtifacts& location = run->second;
   return Download(*location.repository, artifacts::JoinPath(location.prefix, *path),
-                  artifacts::DispositionStyle::kWerkzeug, std::move(location.owned));
+                  std::move(location.owned));
 }
 
 http::Response ListProxiedArtifacts(http::Request& request, Services& services) {
@@ -392,7 +391,7 @@ http::Response DownloadProxiedArtifact(http::Request& request, Services& service
   if (!path.ok()) {
     return ErrorResponse(path.status());
   }
-  return Download(*services.artifacts, *path, artifacts::DispositionStyle::kVerbatim, nullptr);
+  return Download(*services.artifacts, *path, nullptr);
 }
 
 http::StreamStart UploadProxiedArtifact(http::Request& request, Services& services) {
