@@ -84,7 +84,7 @@ std::string_view ContentTypeFor(std::string_view filename) {
   return "application/octet-stream";
 }
 
-std::string AttachmentDisposition(std::string_view filename, DispositionStyle style) {
+std::string AttachmentDisposition(std::string_view filename) {
   bool ascii = true;
   std::string simple;
   for (char c : filename) {
@@ -94,9 +94,8 @@ std::string AttachmentDisposition(std::string_view filename, DispositionStyle st
       simple.push_back(c);
     }
   }
-  bool verbatim_safe = simple.find_first_of("\";\\") == std::string::npos;
   std::string out = "attachment; filename=";
-  out += style == DispositionStyle::kVerbatim && verbatim_safe ? simple : QuoteIfNeeded(simple);
+  out += QuoteIfNeeded(simple);
   if (!ascii) {
     out += "; filename*=UTF-8''" + UrlEncode(filename, /*keep_slash=*/false);
   }

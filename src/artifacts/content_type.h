@@ -11,13 +11,10 @@ namespace bucketflow::artifacts {
 // application/pdf ...), else "application/octet-stream". `filename` is a base name.
 std::string_view ContentTypeFor(std::string_view filename);
 
-// MLflow builds this header two ways: the proxied download writes "attachment; filename=<name>"
-// verbatim, /get-artifact lets Werkzeug quote it.
-enum class DispositionStyle { kVerbatim, kWerkzeug };
-
-// "attachment; filename=<name>". kWerkzeug quotes a name that is not an HTTP token; both styles
-// give a non-ASCII name an RFC 5987 filename*=UTF-8''... form, and kVerbatim falls back to
-// quoting when the name holds '"', ';' or '\\', which would otherwise change the header's meaning.
-std::string AttachmentDisposition(std::string_view filename, DispositionStyle style);
+// "attachment; filename=<name>", quoted when the name is not an HTTP token (as Werkzeug does for
+// /get-artifact; MLflow's proxied download leaves a name with spaces unquoted, which RFC 6266
+// does not allow, so both endpoints quote). A non-ASCII name also gets an RFC 5987
+// filename*=UTF-8''... form.
+std::string AttachmentDisposition(std::string_view filename);
 
 }  // namespace bucketflow::artifacts

@@ -24,23 +24,15 @@ TEST(ContentTypeTest, MatchesMlflowGuesses) {
   }
 }
 
-TEST(ContentTypeTest, DispositionQuotesLikeWerkzeug) {
-  constexpr auto kWerkzeug = DispositionStyle::kWerkzeug;
-  EXPECT_EQ(AttachmentDisposition("hello.txt", kWerkzeug), "attachment; filename=hello.txt");
-  EXPECT_EQ(AttachmentDisposition("with space.txt", kWerkzeug),
-            "attachment; filename=\"with space.txt\"");
-  EXPECT_EQ(AttachmentDisposition("a\"b\\c", kWerkzeug), "attachment; filename=\"a\\\"b\\\\c\"");
-  EXPECT_EQ(AttachmentDisposition("caf\xc3\xa9.txt", kWerkzeug),
+TEST(ContentTypeTest, DispositionQuotesNonTokenNames) {
+  EXPECT_EQ(AttachmentDisposition("hello.txt"), "attachment; filename=hello.txt");
+  EXPECT_EQ(AttachmentDisposition("MLmodel"), "attachment; filename=MLmodel");
+  EXPECT_EQ(AttachmentDisposition("with space.txt"), "attachment; filename=\"with space.txt\"");
+  EXPECT_EQ(AttachmentDisposition("a\"b\\c"), "attachment; filename=\"a\\\"b\\\\c\"");
+  // Characters that would change the header's meaning are quoted.
+  EXPECT_EQ(AttachmentDisposition("a\";b=c"), "attachment; filename=\"a\\\";b=c\"");
+  EXPECT_EQ(AttachmentDisposition("caf\xc3\xa9.txt"),
             "attachment; filename=caf.txt; filename*=UTF-8''caf%C3%A9.txt");
-}
-
-TEST(ContentTypeTest, VerbatimDispositionLikeMlflowProxy) {
-  constexpr auto kVerbatim = DispositionStyle::kVerbatim;
-  EXPECT_EQ(AttachmentDisposition("with space.txt", kVerbatim),
-            "attachment; filename=with space.txt");
-  EXPECT_EQ(AttachmentDisposition("MLmodel", kVerbatim), "attachment; filename=MLmodel");
-  // Characters that would change the header's meaning fall back to quoting.
-  EXPECT_EQ(AttachmentDisposition("a\";b=c", kVerbatim), "attachment; filename=\"a\\\";b=c\"");
 }
 
 }  // namespace
