@@ -1,6 +1,7 @@
 # Every third-party dependency and its version, in one place. All come from Debian 12 packages
 # (scripts/install-deps.sh installs them).
 find_package(Threads REQUIRED)
+set(Boost_NO_WARN_NEW_VERSIONS ON)
 find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json system)
 find_package(OpenSSL 3 REQUIRED)
 find_package(CURL 7.88 REQUIRED)

@@ -93,12 +93,22 @@ void AddArtifactServiceRoutes(http::Router& router, const std::string& p, Servic
   router.AddPrefix("POST", a + "/mpu/abort/", Artifact(AbortMultipartUpload, s));
 }
 
+constexpr char kUiNotBuilt[] =
+    "Bucketflow: the web UI is not part of this build yet.\n"
+    "The MLflow REST API is served under /api/2.0/mlflow/ and /ajax-api/2.0/mlflow/.\n";
+
 }  // namespace
 
 http::Router BuildRouter(Services& services) {
   http::Router router;
   router.Add("GET", "/health", [](http::Request&) { return FlaskText(200, "OK"); });
   router.Add("GET", "/version", [](http::Request&) { return FlaskText(200, kMlflowVersion); });
+  // The web UI is not built yet (web/); say so instead of a bare 404.
+  router.Add("GET", "/", [](http::Request&) {
+    http::Response response = FlaskText(200, kUiNotBuilt);
+    response.content_type = "text/plain; charset=utf-8";
+    return response;
+  });
   for (const char* prefix : kPrefixes) {
     AddTrackingRoutes(router, prefix, services);
     AddArtifactServiceRoutes(router, prefix, services);
@@ -108,11 +118,6 @@ http::Router BuildRouter(Services& services) {
   router.Add("GET", ajax + "/metrics/get-history-bulk",
              JsonHandler(GetMetricHistoryBulk, services, {.list_params = {"run_id"}}));
   router.Add("POST", ajax + "/experiments/search-datasets", JsonHandler(SearchDatasets, services));
-  // The proto-generated twins of search-datasets lack a '/' in MLflow and answer an empty 404.
-  for (const char* prefix : kPrefixes) {
-    router.Add("POST", std::string(prefix) + "mlflow/experiments/search-datasets",
-               [](http::Request&) { return FlaskText(404, ""); });
-  }
   router.AddStreamingExact("POST", ajax + "/upload-artifact",
                            StreamingArtifact(UploadRunArtifact, services));
   router.Add("GET", "/get-artifact", Artifact(GetRunArtifact, services));

@@ -188,7 +188,7 @@ TEST_F(ArtifactHandlersTest, UploadDownloadListDelete) {
       {"model/MLmodel", "text/plain", "attachment; filename=MLmodel", "artifact_path: model\n"},
       {"image.png", "image/png", "attachment; filename=image.png", "\x89PNG"},
       {"empty.bin", "application/octet-stream", "attachment; filename=empty.bin", ""},
-      {"with%20space.txt", "text/plain", "attachment; filename=with space.txt", "space\n"},
+      {"with%20space.txt", "text/plain", "attachment; filename=\"with space.txt\"", "space\n"},
   };
   for (const Download& d : downloads) {
     http::Request request = Make("GET", prefix + d.name);

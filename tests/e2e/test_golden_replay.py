@@ -31,6 +31,10 @@ INVALID = (400, "INVALID_PARAMETER_VALUE")
 DIVERGENCES: dict[tuple[str, str], list[tuple[int, str | None]]] = {
     # MLflow: 500 INVALID_STATE (JSON).
     ("experiments", "update: rename deleted experiment"): [INVALID],
+    # MLflow: BAD_REQUEST with raw SQLite text; we answer as experiments/create does for a duplicate.
+    ("experiments", "update: rename to existing name"): [(400, "RESOURCE_ALREADY_EXISTS")],
+    # MLflow: BAD_REQUEST with a FOREIGN KEY failure text; we name the missing parameter.
+    ("runs", "create: no experiment_id"): [INVALID],
     # MLflow stores an over-long tag value / a tag without a key in create (set-tag refuses them).
     ("experiments", "create: tag value 5001 chars"): [INVALID, (200, None)],
     ("experiments", "create: tag without key"): [INVALID, (200, None)],
