@@ -266,6 +266,9 @@ asio::awaitable<Response> Dispatch(const ConnectionEnv& env, Connection& conn, P
   if (match.status == 200) {
     co_return OptionsResponse(std::move(match.allow));
   }
+  if (match.status == 308) {
+    co_return PermanentRedirectResponse(std::move(match.location));
+  }
   co_return NotFoundResponse();
 }
 

@@ -32,6 +32,11 @@ constexpr std::string_view kMethodNotAllowedHtml =
     "<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n"
     "<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n";
 
+constexpr std::string_view kRedirectHtml =
+    "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
+    "<h1>Redirecting...</h1>\n<p>You should be redirected to the URL with repeated slashes "
+    "merged.</p>\n";
+
 // The server owns message framing; a handler's header must not contradict it or smuggle in
 // a second header line.
 bool IsForwardableHeader(std::string_view name, std::string_view value) {
@@ -200,6 +205,13 @@ Response MethodNotAllowedResponse(std::string allow) {
 Response OptionsResponse(std::string allow) {
   Response response = MakeResponse(200, kHtml, std::string());
   response.headers.emplace_back("Allow", std::move(allow));
+  return response;
+}
+
+// Werkzeug's answer to a path with repeated slashes (strict_slashes / merge_slashes).
+Response PermanentRedirectResponse(std::string location) {
+  Response response = MakeResponse(308, kHtml, std::string(kRedirectHtml));
+  response.headers.emplace_back("Location", std::move(location));
   return response;
 }
 

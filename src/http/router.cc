@@ -11,6 +11,18 @@ bool MethodMatches(std::string_view route_method, std::string_view request_metho
   return route_method == request_method || (request_method == "HEAD" && route_method == "GET");
 }
 
+// "/api//2.0///x" -> "/api/2.0/x".
+std::string MergeSlashes(std::string_view path) {
+  std::string merged;
+  merged.reserve(path.size());
+  for (char c : path) {
+    if (c != '/' || merged.empty() || merged.back() != '/') {
+      merged.push_back(c);
+    }
+  }
+  return merged;
+}
+
 }  // namespace
 
 void Router::Add(std::string method, std::string path, Handler handler) {
@@ -77,8 +89,23 @@ Router::Match Router::Find(Request& request) const {
   if (path_known) {
     match.allow = AllowFor(request.path);
     match.status = request.method == "OPTIONS" ? 200 : 405;
+    return match;
+  }
+  std::string merged = MergeSlashes(request.path);
+  if (merged != request.path && KnowsPath(merged)) {
+    match.status = 308;
+    match.location = request.has_query ? merged + "?" + request.query : merged;
   }
   return match;
+}
+
+bool Router::KnowsPath(std::string_view path) const {
+  for (const Route& route : routes_) {
+    if (PathMatches(route, path)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Sorted like Werkzeug prints it ("GET, HEAD, OPTIONS", "OPTIONS, POST").

@@ -37,6 +37,9 @@ class Router {
     // is wrong, 200 (with `allow`) for OPTIONS on a known path. 200 when a handler matched.
     int status = 404;
     std::string allow;  // "GET, HEAD, OPTIONS" style, for 405 and OPTIONS
+    // 308 when the path only matches once repeated slashes are merged, as Werkzeug redirects;
+    // `location` is then the merged path plus the query string.
+    std::string location;
   };
   // Also fills request.path_suffix for prefix routes. HEAD matches GET routes.
   Match Find(Request& request) const;
@@ -50,6 +53,7 @@ class Router {
     StreamingHandler streaming;
   };
   static bool PathMatches(const Route& route, std::string_view path);
+  bool KnowsPath(std::string_view path) const;
   std::string AllowFor(std::string_view path) const;
 
   std::vector<Route> routes_;

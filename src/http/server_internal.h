@@ -69,6 +69,7 @@ inline auto Redirect(boost::beast::error_code& ec) {
 Response NotFoundResponse();
 Response MethodNotAllowedResponse(std::string allow);
 Response OptionsResponse(std::string allow);
+Response PermanentRedirectResponse(std::string location);
 Response JsonErrorResponse(int status, std::string_view error_code, std::string_view message);
 Response PlainResponse(int status, std::string_view text);
 

@@ -61,7 +61,6 @@ DIVERGENCES: dict[tuple[str, str], list[tuple[int, str | None]]] = {
     ("artifacts", "get-artifact: missing path param"): [INVALID],
     # Werkzeug merges '//' with a 308 redirect; refusing the absolute path is as good.
     ("artifacts", "upload: hostile path (absolute //etc)"): [(308, None), INVALID],
-    ("errors", "double slash in path"): [(308, None), (404, None)],
     # MLflow: 500 HTML.
     ("errors", "malformed JSON: log-batch"): [INVALID],
     ("errors", "JSON body is an array"): [INVALID],

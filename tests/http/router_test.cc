@@ -96,6 +96,24 @@ TEST(RouterTest, MatchesTable) {
   }
 }
 
+TEST(RouterTest, RepeatedSlashesRedirectToTheMergedPath) {
+  const Router router = TestRouter();
+  Request request;
+  request.method = "GET";
+  request.path = "/api//2.0/mlflow//experiments/get";
+  request.query = "experiment_id=0";
+  request.has_query = true;
+  Router::Match match = router.Find(request);
+  EXPECT_EQ(match.status, 308);
+  EXPECT_EQ(match.location, "/api/2.0/mlflow/experiments/get?experiment_id=0");
+  EXPECT_EQ(match.handler, nullptr);
+
+  request.path = "//nowhere//else";
+  match = router.Find(request);
+  EXPECT_EQ(match.status, 404);
+  EXPECT_EQ(match.location, "");
+}
+
 TEST(RouterTest, EmptyRouterFindsNothing) {
   const Router router;
   Request request;
