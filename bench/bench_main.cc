@@ -142,6 +142,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--metrics-per-batch", o.metrics_per_batch, "metrics per log-batch call")
       ->capture_default_str()->check(CLI::Range(1, 1000));
+  app.add_option("--keys-per-batch", o.keys_per_batch,
+                 "distinct metric keys per log-batch call (1 = one key, many steps)")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--history-points", o.history_points, "points of the metric get-history reads")
       ->capture_default_str()->check(CLI::Range(1, 100000000));
   app.add_option("--search-runs", o.search_runs, "runs the search scenario creates")

@@ -40,7 +40,9 @@ BENCHMARK(BM_SerializeHistory)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillise
 
 void BM_ParseLogBatch(benchmark::State& state) {
   const std::string body =
-      MetricBatchBody("0123456789abcdef0123456789abcdef", "loss", 0, static_cast<int>(state.range(0)));
+      MetricBatchBody({.run_id = "0123456789abcdef0123456789abcdef",
+                       .key = "loss",
+                       .count = static_cast<int>(state.range(0))});
   for (auto _ : state) {
     boost::system::error_code ec;
     boost::json::value value = boost::json::parse(body, ec);

@@ -75,16 +75,20 @@ Result<std::string> CreateRun(KeepAliveClient& client, std::string_view experime
   return std::string(run_id->as_string());
 }
 
-std::string MetricBatchBody(std::string_view run_id, std::string_view key, int64_t first_step, int count) {
+std::string MetricBatchBody(const MetricBatch& batch) {
   std::string out;
-  out.reserve(static_cast<size_t>(count) * 80 + 64);
+  out.reserve(static_cast<size_t>(batch.count) * 80 + 64);
   out += "{\"run_id\": \"";
-  out += run_id;
+  out += batch.run_id;
   out += "\", \"metrics\": [";
-  for (int i = 0; i < count; ++i) {
-    const int64_t step = first_step + i;
+  for (int i = 0; i < batch.count; ++i) {
+    const int64_t step = batch.first_step + i / batch.keys;
     out += i == 0 ? "{\"key\": \"" : ", {\"key\": \"";
-    out += key;
+    out += batch.key;
+    if (batch.keys > 1) {
+      out += '_';
+      out += std::to_string(i % batch.keys);
+    }
     out += "\", \"value\": ";
     AppendDouble(out, static_cast<double>(step % 1000) / 1000.0);
     out += ", \"timestamp\": ";

@@ -25,7 +25,16 @@ Result<std::string> CreateRun(KeepAliveClient& client, std::string_view experime
 
 // {"run_id": ..., "metrics": [{"key": key, "value": ..., "timestamp": ..., "step": first_step + i}]}
 // with `count` points; values follow a deterministic pattern.
-std::string MetricBatchBody(std::string_view run_id, std::string_view key, int64_t first_step, int count);
+// `count` metrics; with keys > 1 they cycle over "<key>_0" .. "<key>_<keys-1>" and the step
+// advances once per cycle.
+struct MetricBatch {
+  std::string_view run_id;
+  std::string_view key;
+  int64_t first_step = 0;
+  int count = 0;
+  int keys = 1;
+};
+std::string MetricBatchBody(const MetricBatch& batch);
 std::string LogMetricBody(std::string_view run_id, std::string_view key, int64_t step, double value);
 
 }  // namespace bucketflow::bench

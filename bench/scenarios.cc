@@ -60,7 +60,10 @@ Status LoadHistory(const ScenarioOptions& options, const std::string& run_id, co
           return {};
         }
         const int64_t first = batch * per_batch;
-        return MetricBatchBody(run_id, key, first, static_cast<int>(std::min<int64_t>(per_batch, points - first)));
+        return MetricBatchBody({.run_id = run_id,
+                                .key = key,
+                                .first_step = first,
+                                .count = static_cast<int>(std::min<int64_t>(per_batch, points - first))});
       },
       .call = [&](KeepAliveClient& client, std::string body) -> Result<double> {
         return body.empty() ? Result<double>(0.0) : PostExpectingOk(client, kLogBatch, std::move(body), 1);
@@ -94,14 +97,19 @@ Status RunLogBatch(const ScenarioOptions& options) {
   ASSIGN_OR_RETURN(std::vector<std::string> runs, RunsPerClient(options.endpoint, "bench-log-batch", clients));
   LoadStep step{
       .prepare = [&](int idx, uint64_t seq) {
-        return MetricBatchBody(runs[static_cast<size_t>(idx)], "points", static_cast<int64_t>(seq) * per_batch,
-                               per_batch);
+        const int keys = options.keys_per_batch;
+        return MetricBatchBody({.run_id = runs[static_cast<size_t>(idx)],
+                                .key = "points",
+                                .first_step = static_cast<int64_t>(seq) * per_batch / keys,
+                                .count = per_batch,
+                                .keys = keys});
       },
       .call = [&](KeepAliveClient& client, std::string body) {
         return PostExpectingOk(client, kLogBatch, std::move(body), per_batch);
       }};
   LoadResult load = RunLoad(options.endpoint, clients, options.seconds, 0, step);
-  return ReportLoad("log-batch (" + std::to_string(per_batch) + " metrics/call, " + std::to_string(clients) +
+  return ReportLoad("log-batch (" + std::to_string(per_batch) + " metrics/call over " +
+                        std::to_string(options.keys_per_batch) + " keys, " + std::to_string(clients) +
                         " clients): metric points",
                     "points", load);
 }
