@@ -4,20 +4,18 @@
 // without `path` -> 400 JSON).
 #include "api/artifact_handlers.h"
 
-#include <charconv>
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "api/artifact_streams.h"
 #include "api/errors.h"
 #include "api/json_writer.h"
 #include "api/request_params.h"
 #include "artifacts/artifact_path.h"
-#include "artifacts/content_type.h"
-#include "artifacts/local/local_repository.h"
 #include "core/strings.h"
 
 namespace bucketflow::api {
@@ -58,21 +56,18 @@ std::string FilesJson(const std::vector<FileInfo>& files, std::string_view dir_p
   JsonWriter writer;
   writer.BeginObject();
   if (root_uri != nullptr) {
-    writer.Key("root_uri");
-    writer.String(*root_uri);
+    writer.StringField("root_uri", *root_uri);
   }
   if (!files.empty()) {
     writer.Key("files");
     writer.BeginArray();
     for (const FileInfo& file : files) {
       writer.BeginObject();
-      writer.Key("path");
-      writer.String(artifacts::JoinPath(dir_prefix, artifacts::BaseName(file.path)));
+      writer.StringField("path", artifacts::JoinPath(dir_prefix, artifacts::BaseName(file.path)));
       writer.Key("is_dir");
       writer.Bool(file.is_dir);
       if (file.file_size.has_value()) {
-        writer.Key("file_size");
-        writer.Int(*file.file_size);
+        writer.IntField("file_size", *file.file_size);
       }
       writer.EndObject();
     }
@@ -80,106 +75,6 @@ std::string FilesJson(const std::vector<FileInfo>& files, std::string_view dir_p
   }
   writer.EndObject();
   return writer.Take();
-}
-
-// Streams a download; keeps the repository alive when it was made for this request.
-class ReaderSource final : public http::BodySource {
- public:
-  ReaderSource(std::unique_ptr<artifacts::ArtifactReader> reader,
-               std::unique_ptr<ArtifactRepository> owned)
-      : owned_(std::move(owned)), reader_(std::move(reader)) {}
-  Result<size_t> Read(std::span<char> buffer) override { return reader_->Read(buffer); }
-
- private:
-  std::unique_ptr<ArtifactRepository> owned_;
-  std::unique_ptr<artifacts::ArtifactReader> reader_;
-};
-
-http::Response AttachmentResponse(std::unique_ptr<artifacts::ArtifactReader> reader,
-                                  std::string_view filename,
-                                  std::unique_ptr<ArtifactRepository> owned) {
-  http::Response response;
-  response.content_type = std::string(artifacts::ContentTypeFor(filename));
-  // Always an attachment, never rendered on the server's origin (MLflow's XSS defence).
-  response.headers.emplace_back("Content-Disposition",
-                                artifacts::AttachmentDisposition(filename));
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.stream_size = reader->size();
-  response.stream = std::make_unique<ReaderSource>(std::move(reader), std::move(owned));
-  return response;
-}
-
-struct UploadLimits {
-  std::optional<uint64_t> max_bytes;
-  bool require_data = false;     // an empty body is refused ("Request must specify data.")
-  std::string success_body;      // MLflow's upload-artifact answers 200 with an empty body
-};
-
-constexpr std::string_view kTooLarge = "Artifact size is too large. Max size is 10MB.";
-constexpr std::string_view kNoData = "Request must specify data.";
-
-// Streams an upload body into an ArtifactWriter; commits only after the whole body arrived.
-// Destroyed without a commit, the writer removes its temp file: nothing partial is visible.
-class UploadSink final : public http::BodySink {
- public:
-  UploadSink(std::unique_ptr<artifacts::ArtifactWriter> writer,
-             std::unique_ptr<ArtifactRepository> owned, UploadLimits limits)
-      : owned_(std::move(owned)), writer_(std::move(writer)), limits_(std::move(limits)) {}
-
-  Status Write(std::string_view chunk) override {
-    written_ += chunk.size();
-    if (limits_.max_bytes.has_value() && written_ > *limits_.max_bytes) {
-      return Status::InvalidArgument(kTooLarge);
-    }
-    return writer_->Write(chunk);
-  }
-
-  http::Response Finish(Status transfer) override {
-    if (!transfer.ok()) {
-      return ErrorResponse(transfer);
-    }
-    if (limits_.require_data && written_ == 0) {
-      return ErrorResponse(Status::InvalidArgument(kNoData));
-    }
-    if (Status committed = writer_->Commit(); !committed.ok()) {
-      return ErrorResponse(committed);
-    }
-    return JsonOk(limits_.success_body);
-  }
-
- private:
-  std::unique_ptr<ArtifactRepository> owned_;
-  std::unique_ptr<artifacts::ArtifactWriter> writer_;
-  UploadLimits limits_;
-  uint64_t written_ = 0;
-};
-
-http::StreamStart StartUpload(ArtifactRepository& repository, std::string_view path,
-                              std::unique_ptr<ArtifactRepository> owned, UploadLimits limits) {
-  Result<std::unique_ptr<artifacts::ArtifactWriter>> writer = repository.OpenWrite(path);
-  if (!writer.ok()) {
-    return ErrorResponse(writer.status());
-  }
-  return std::unique_ptr<http::BodySink>(
-      std::make_unique<UploadSink>(std::move(*writer), std::move(owned), std::move(limits)));
-}
-
-// Refuses what the headers already show: a declared body over `max_bytes`, or no body at all.
-Status CheckDeclaredBodySize(const http::Request& request, uint64_t max_bytes) {
-  std::optional<std::string_view> length = request.Header("Content-Length");
-  if (!length.has_value()) {
-    bool chunked = request.Header("Transfer-Encoding").has_value();
-    return chunked ? Status::Ok() : Status::InvalidArgument(kNoData);
-  }
-  uint64_t declared = 0;
-  auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), declared);
-  if (ec != std::errc() || end != length->data() + length->size()) {
-    return Status::InvalidArgument("Invalid Content-Length");
-  }
-  if (declared > max_bytes) {
-    return Status::InvalidArgument(kTooLarge);
-  }
-  return declared == 0 ? Status::InvalidArgument(kNoData) : Status::Ok();
 }
 
 // The first value of query parameter `name` (MLflow's request.args.get), decoded.
@@ -224,7 +119,7 @@ Result<RunArtifacts> ProxiedRunArtifacts(const model::RunInfo& info, std::string
 }
 
 // A file:// URI or a plain path: read directly, as MLflow's server does for local roots.
-Result<RunArtifacts> LocalRunArtifacts(const model::RunInfo& info) {
+Result<RunArtifacts> LocalRunArtifacts(const model::RunInfo& info, Services& services) {
   std::string_view uri = info.artifact_uri;
   std::string path(uri);
   if (uri.starts_with("file:")) {
@@ -240,8 +135,12 @@ Result<RunArtifacts> LocalRunArtifacts(const model::RunInfo& info) {
     }
     path = UrlDecode(rest, /*plus_as_space=*/false).value_or(std::string(rest));
   }
+  if (!services.open_local_repository) {
+    return Status::Unavailable("Run ", info.run_id, " stores its artifacts at ", uri,
+                               ", which this server does not read");
+  }
   RunArtifacts out;
-  out.owned = std::make_unique<artifacts::LocalArtifactRepository>(std::move(path));
+  ASSIGN_OR_RETURN(out.owned, services.open_local_repository(path));
   out.repository = out.owned.get();
   return out;
 }
@@ -256,7 +155,7 @@ Result<RunArtifacts> ResolveRunArtifacts(const model::RunInfo& info, Services& s
   // No scheme, or a one-letter Windows drive: a plain local path.
   if (scheme.empty() || scheme.size() == 1 || scheme == "file" ||
       scheme.find('/') != std::string::npos) {
-    return LocalRunArtifacts(info);
+    return LocalRunArtifacts(info, services);
   }
   return Status::Unimplemented("Run ", info.run_id, " stores its artifacts at a '", scheme,
                                "' URI, which this server cannot read yet");
@@ -268,16 +167,6 @@ Result<std::pair<model::RunInfo, RunArtifacts>> LoadRun(std::string_view run_id,
   ASSIGN_OR_RETURN(model::Run run, services.store.GetRun(run_id));
   ASSIGN_OR_RETURN(RunArtifacts location, ResolveRunArtifacts(run.info, services));
   return std::make_pair(std::move(run.info), std::move(location));
-}
-
-http::Response Download(ArtifactRepository& repository, std::string_view path,
-                        std::unique_ptr<ArtifactRepository> owned) {
-  Result<std::unique_ptr<artifacts::ArtifactReader>> reader = repository.OpenRead(path);
-  if (!reader.ok()) {
-    return ErrorResponse(reader.status());
-  }
-  return AttachmentResponse(std::move(*reader), artifacts::BaseName(path),
-                            std::move(owned));
 }
 
 // Multipart uploads need presigned part URLs, which no repository behind this interface
@@ -356,8 +245,8 @@ http::Response GetRunArtifact(http::Request& request, Services& services) {
     return ErrorResponse(run.status());
   }
   RunArtifacts& location = run->second;
-  return Download(*location.repository, artifacts::JoinPath(location.prefix, *path),
-                  std::move(location.owned));
+  return DownloadAttachment(*location.repository, artifacts::JoinPath(location.prefix, *path),
+                            std::move(location.owned));
 }
 
 http::Response ListProxiedArtifacts(http::Request& request, Services& services) {
@@ -391,7 +280,7 @@ http::Response DownloadProxiedArtifact(http::Request& request, Services& service
   if (!path.ok()) {
     return ErrorResponse(path.status());
   }
-  return Download(*services.artifacts, *path, nullptr);
+  return DownloadAttachment(*services.artifacts, *path, nullptr);
 }
 
 http::StreamStart UploadProxiedArtifact(http::Request& request, Services& services) {
@@ -405,8 +294,9 @@ http::StreamStart UploadProxiedArtifact(http::Request& request, Services& servic
   if (path->empty()) {
     return ErrorResponse(Status::InvalidArgument("Invalid path"));
   }
-  return StartUpload(*services.artifacts, *path, nullptr,
-                     UploadLimits{.max_bytes = std::nullopt, .require_data = false, .success_body = "{}"});
+  return StartUpload(
+      *services.artifacts, *path, nullptr,
+      UploadLimits{.max_bytes = std::nullopt, .require_data = false, .success_body = "{}"});
 }
 
 http::Response DeleteProxiedArtifact(http::Request& request, Services& services) {
@@ -460,9 +350,9 @@ http::StreamStart UploadRunArtifact(http::Request& request, Services& services) 
     return ErrorResponse(run.status());
   }
   RunArtifacts& location = run->second;
-  return StartUpload(*location.repository, artifacts::JoinPath(location.prefix, *path),
-                     std::move(location.owned),
-                     UploadLimits{.max_bytes = kMaxUiUploadBytes, .require_data = true, .success_body = ""});
+  return StartUpload(
+      *location.repository, artifacts::JoinPath(location.prefix, *path), std::move(location.owned),
+      UploadLimits{.max_bytes = kMaxUiUploadBytes, .require_data = true, .success_body = ""});
 }
 
 }  // namespace bucketflow::api

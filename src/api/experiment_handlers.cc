@@ -68,8 +68,7 @@ Result<std::string> CreateExperiment(const RequestParams& params, Services& serv
                                                     .tags = std::move(tags)}));
   JsonWriter writer;
   writer.BeginObject();
-  writer.Key("experiment_id");
-  writer.String(experiment_id);
+  writer.StringField("experiment_id", experiment_id);
   writer.EndObject();
   return writer.Take();
 }

@@ -164,10 +164,8 @@ void WriteTagList(JsonWriter& writer, std::string_view name, std::span<const mod
   writer.BeginArray();
   for (const model::Tag& tag : tags) {
     writer.BeginObject();
-    writer.Key("key");
-    writer.String(tag.key);
-    writer.Key("value");
-    writer.String(tag.value);
+    writer.StringField("key", tag.key);
+    writer.StringField("value", tag.value);
     writer.EndObject();
   }
   writer.EndArray();
@@ -175,62 +173,42 @@ void WriteTagList(JsonWriter& writer, std::string_view name, std::span<const mod
 
 void WriteExperiment(JsonWriter& writer, const model::Experiment& experiment) {
   writer.BeginObject();
-  writer.Key("experiment_id");
-  writer.String(experiment.experiment_id);
-  writer.Key("name");
-  writer.String(experiment.name);
-  writer.Key("artifact_location");
-  writer.String(experiment.artifact_location);
-  writer.Key("lifecycle_stage");
-  writer.String(experiment.lifecycle_stage);
-  writer.Key("last_update_time");
-  writer.Int(experiment.last_update_time);
-  writer.Key("creation_time");
-  writer.Int(experiment.creation_time);
+  writer.StringField("experiment_id", experiment.experiment_id);
+  writer.StringField("name", experiment.name);
+  writer.StringField("artifact_location", experiment.artifact_location);
+  writer.StringField("lifecycle_stage", experiment.lifecycle_stage);
+  writer.IntField("last_update_time", experiment.last_update_time);
+  writer.IntField("creation_time", experiment.creation_time);
   WriteTagList(writer, "tags", experiment.tags);
   writer.EndObject();
 }
 
 void WriteRunInfo(JsonWriter& writer, const model::RunInfo& info) {
   writer.BeginObject();
-  writer.Key("run_uuid");
-  writer.String(info.run_id);
-  writer.Key("experiment_id");
-  writer.String(info.experiment_id);
-  writer.Key("run_name");
-  writer.String(info.run_name);
-  writer.Key("user_id");
-  writer.String(info.user_id);
-  writer.Key("status");
-  writer.String(model::RunStatusName(info.status));
-  writer.Key("start_time");
-  writer.Int(info.start_time);
+  writer.StringField("run_uuid", info.run_id);
+  writer.StringField("experiment_id", info.experiment_id);
+  writer.StringField("run_name", info.run_name);
+  writer.StringField("user_id", info.user_id);
+  writer.StringField("status", model::RunStatusName(info.status));
+  writer.IntField("start_time", info.start_time);
   if (info.end_time.has_value()) {
-    writer.Key("end_time");
-    writer.Int(*info.end_time);
+    writer.IntField("end_time", *info.end_time);
   }
-  writer.Key("artifact_uri");
-  writer.String(info.artifact_uri);
-  writer.Key("lifecycle_stage");
-  writer.String(info.lifecycle_stage);
-  writer.Key("run_id");
-  writer.String(info.run_id);
+  writer.StringField("artifact_uri", info.artifact_uri);
+  writer.StringField("lifecycle_stage", info.lifecycle_stage);
+  writer.StringField("run_id", info.run_id);
   writer.EndObject();
 }
 
 void WriteMetric(JsonWriter& writer, const model::Metric& metric, std::string_view run_id) {
   writer.BeginObject();
-  writer.Key("key");
-  writer.String(metric.key);
+  writer.StringField("key", metric.key);
   writer.Key("value");
   writer.MetricValue(metric.value);
-  writer.Key("timestamp");
-  writer.Int(metric.timestamp);
-  writer.Key("step");
-  writer.Int(metric.step);
+  writer.IntField("timestamp", metric.timestamp);
+  writer.IntField("step", metric.step);
   if (!run_id.empty()) {
-    writer.Key("run_id");
-    writer.String(run_id);
+    writer.StringField("run_id", run_id);
   }
   writer.EndObject();
 }
@@ -239,21 +217,15 @@ namespace {
 
 void WriteDataset(JsonWriter& writer, const model::Dataset& dataset) {
   writer.BeginObject();
-  writer.Key("name");
-  writer.String(dataset.name);
-  writer.Key("digest");
-  writer.String(dataset.digest);
-  writer.Key("source_type");
-  writer.String(dataset.source_type);
-  writer.Key("source");
-  writer.String(dataset.source);
+  writer.StringField("name", dataset.name);
+  writer.StringField("digest", dataset.digest);
+  writer.StringField("source_type", dataset.source_type);
+  writer.StringField("source", dataset.source);
   if (!dataset.schema.empty()) {
-    writer.Key("schema");
-    writer.String(dataset.schema);
+    writer.StringField("schema", dataset.schema);
   }
   if (!dataset.profile.empty()) {
-    writer.Key("profile");
-    writer.String(dataset.profile);
+    writer.StringField("profile", dataset.profile);
   }
   writer.EndObject();
 }
@@ -290,10 +262,8 @@ void WriteRunData(JsonWriter& writer, const model::Run& run) {
     writer.BeginArray();
     for (const model::Param& param : run.params) {
       writer.BeginObject();
-      writer.Key("key");
-      writer.String(param.key);
-      writer.Key("value");
-      writer.String(param.value);
+      writer.StringField("key", param.key);
+      writer.StringField("value", param.value);
       writer.EndObject();
     }
     writer.EndArray();

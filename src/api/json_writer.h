@@ -33,6 +33,16 @@ class JsonWriter {
   // A metric value: NaN as the string "NaN", infinities clamped to +/-DBL_MAX.
   void MetricValue(double value);
 
+  // `"key": value` in one call, for the common field shapes.
+  void StringField(std::string_view key, std::string_view value) {
+    Key(key);
+    String(value);
+  }
+  void IntField(std::string_view key, int64_t value) {
+    Key(key);
+    Int(value);
+  }
+
   // A value already serialised as JSON (e.g. by WriteMetricArray).
   void RawValue(std::string_view json);
 

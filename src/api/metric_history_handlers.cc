@@ -126,14 +126,10 @@ Result<BulkRequest> ReadBulkRequest(const RequestParams& params) {
 // not JSON.
 void WriteBulkPoint(JsonWriter& writer, const model::Metric& metric, std::string_view run_id) {
   writer.BeginObject();
-  writer.Key("key");
-  writer.String(metric.key);
-  writer.Key("run_id");
-  writer.String(run_id);
-  writer.Key("step");
-  writer.Int(metric.step);
-  writer.Key("timestamp");
-  writer.Int(metric.timestamp);
+  writer.StringField("key", metric.key);
+  writer.StringField("run_id", run_id);
+  writer.IntField("step", metric.step);
+  writer.IntField("timestamp", metric.timestamp);
   writer.Key("value");
   writer.MetricValue(metric.value);
   writer.EndObject();

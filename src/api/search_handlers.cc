@@ -55,8 +55,7 @@ Status CheckDuplicateOrderBy(const std::vector<std::string>& order_by) {
 
 void WriteNextPageToken(JsonWriter& writer, const std::string& token) {
   if (token.empty()) return;
-  writer.Key("next_page_token");
-  writer.String(token);
+  writer.StringField("next_page_token", token);
 }
 
 }  // namespace
@@ -149,15 +148,11 @@ Result<std::string> SearchDatasets(const RequestParams& params, Services& servic
     writer.BeginArray();
     for (const model::DatasetSummary& summary : summaries) {
       writer.BeginObject();
-      writer.Key("experiment_id");
-      writer.String(summary.experiment_id);
-      writer.Key("name");
-      writer.String(summary.name);
-      writer.Key("digest");
-      writer.String(summary.digest);
+      writer.StringField("experiment_id", summary.experiment_id);
+      writer.StringField("name", summary.name);
+      writer.StringField("digest", summary.digest);
       if (!summary.context.empty()) {
-        writer.Key("context");
-        writer.String(summary.context);
+        writer.StringField("context", summary.context);
       }
       writer.EndObject();
     }

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "artifacts/artifact_repository.h"
 #include "core/clock.h"
+#include "core/status.h"
 #include "store/store.h"
 
 namespace bucketflow::api {
@@ -15,11 +19,19 @@ struct ApiConfig {
   std::string proxied_artifact_root = "mlflow-artifacts:";
 };
 
+// Opens the repository for a run artifact root on this machine. `root` is a local directory
+// path: file:// URIs are decoded before the call.
+using LocalRepositoryOpener =
+    std::function<Result<std::unique_ptr<artifacts::ArtifactRepository>>(std::string_view root)>;
+
 // Everything a handler may touch. Borrowed references; the app owns the objects.
 struct Services {
   store::Store& store;
   // nullptr when artifacts are not served by this server.
   artifacts::ArtifactRepository* artifacts = nullptr;
+  // For runs whose artifact_uri is a file:// URI or a plain path; the app chooses the
+  // implementation. Empty when this server reads no local run roots.
+  LocalRepositoryOpener open_local_repository = nullptr;
   const Clock& clock;
   ApiConfig config;
 };

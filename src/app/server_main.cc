@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include <spdlog/sinks/stdout_sinks.h>
@@ -60,6 +61,12 @@ Status PrepareArtifactsDestination(const std::string& path) {
   return Status::Ok();
 }
 
+// Runs whose artifact_uri is a file:// URI or a plain path are read in place, as MLflow does.
+Result<std::unique_ptr<artifacts::ArtifactRepository>> OpenLocalRepository(std::string_view root) {
+  return std::unique_ptr<artifacts::ArtifactRepository>(
+      std::make_unique<artifacts::LocalArtifactRepository>(std::string(root)));
+}
+
 }  // namespace
 
 int RunServer(const ServerConfig& config) {
@@ -81,8 +88,11 @@ int RunServer(const ServerConfig& config) {
     }
     artifacts = std::make_unique<artifacts::LocalArtifactRepository>(config.artifacts_destination);
   }
-  api::Services services{
-      .store = **store, .artifacts = artifacts.get(), .clock = clock, .config = config.api};
+  api::Services services{.store = **store,
+                         .artifacts = artifacts.get(),
+                         .open_local_repository = OpenLocalRepository,
+                         .clock = clock,
+                         .config = config.api};
   http::Router router = api::BuildRouter(services);
   http::Server server(config.http, router, MakeAccessLogger(logger));
   if (Status started = server.Start(); !started.ok()) {

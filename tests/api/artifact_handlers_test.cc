@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
@@ -89,10 +91,17 @@ class ArtifactHandlersTest : public ::testing::Test {
     store_.AddRun(kRunId, kRunUri);
     services_ = std::make_unique<Services>(Services{.store = store_,
                                                     .artifacts = repo_.get(),
+                                                    .open_local_repository = OpenLocal,
                                                     .clock = clock_,
                                                     .config = ApiConfig{}});
   }
   void TearDown() override { fs::remove_all(base_); }
+
+  // What app/ wires in: runs with a local artifact root are read in place.
+  static Result<std::unique_ptr<artifacts::ArtifactRepository>> OpenLocal(std::string_view root) {
+    return std::unique_ptr<artifacts::ArtifactRepository>(
+        std::make_unique<artifacts::LocalArtifactRepository>(std::string(root)));
+  }
 
   static http::Request Make(std::string method, std::string suffix, std::string query = "") {
     http::Request request;
@@ -385,6 +394,15 @@ TEST_F(ArtifactHandlersTest, FileUriRunsAreReadFromTheirDirectory) {
   upload.headers.emplace_back("Content-Length", "2");
   EXPECT_EQ(Upload(UploadRunArtifact(upload, *services_), "{}").status, 200);
   EXPECT_TRUE(fs::exists(run_dir / "uploads" / "t.json"));
+}
+
+TEST_F(ArtifactHandlersTest, LocalRunRootsNeedAnOpener) {
+  store_.AddRun("pathrun", (base_ / "runs" / "r1" / "artifacts").string());
+  services_->open_local_repository = nullptr;
+  http::Request list = Make("GET", "", "run_id=pathrun");
+  ExpectError(ListRunArtifacts(list, *services_), 503, "TEMPORARILY_UNAVAILABLE", "");
+  http::Request get = Make("GET", "", "run_id=pathrun&path=a.txt");
+  ExpectError(GetRunArtifact(get, *services_), 503, "TEMPORARILY_UNAVAILABLE", "");
 }
 
 TEST_F(ArtifactHandlersTest, GetRunArtifact) {
