@@ -49,7 +49,8 @@ Result<std::vector<std::string>> ParseScenarios(const std::string& list) {
       continue;
     }
     if (ScenarioTable().count(name) == 0) {
-      return Status::InvalidArgument("unknown scenario '", name, "' (log-metric, log-batch, get-history, search)");
+      return Status::InvalidArgument("unknown scenario '", name,
+                                     "' (log-metric, log-batch, get-history, search)");
     }
     names.push_back(name);
   }
@@ -75,13 +76,15 @@ void PrintMemory(const char* label, const ServerProcess& server) {
   Result<MemoryUse> memory = server.Memory();
   if (memory.ok()) {
     std::printf("== server memory %s: VmRSS %.1f MB, VmHWM (peak) %.1f MB\n", label,
-                static_cast<double>(memory->rss_kb) / 1024.0, static_cast<double>(memory->hwm_kb) / 1024.0);
+                static_cast<double>(memory->rss_kb) / 1024.0,
+                static_cast<double>(memory->hwm_kb) / 1024.0);
   } else {
     std::fprintf(stderr, "memory: %s\n", memory.status().ToString().c_str());
   }
 }
 
-Status WithOwnServer(const Flags& flags, const std::vector<std::string>& names, const std::string& dir) {
+Status WithOwnServer(const Flags& flags, const std::vector<std::string>& names,
+                     const std::string& dir) {
   ServerProcess server(flags.server_binary, dir);
   ASSIGN_OR_RETURN(auto startup, server.Start());
   std::printf("== server started (empty database) in %.3f s at %s, data in %s\n", startup.count(),
@@ -131,26 +134,36 @@ int main(int argc, char** argv) {
   auto& o = flags.options;
   CLI::App app{"bucketflow-bench: throughput and latency of an MLflow-compatible tracking server"};
   app.add_option("--url", flags.url, "benchmark a running server, e.g. http://127.0.0.1:5000");
-  app.add_option("--server", flags.server_binary, "start this bucketflow binary on a temp dir and free port");
-  app.add_option("--scenarios", flags.scenarios, "comma-separated: log-metric,log-batch,get-history,search")
+  app.add_option("--server", flags.server_binary,
+                 "start this bucketflow binary on a temp dir and free port");
+  app.add_option("--scenarios", flags.scenarios,
+                 "comma-separated: log-metric,log-batch,get-history,search")
       ->capture_default_str();
-  app.add_option("--seconds", o.seconds, "length of the log-metric and log-batch runs")->capture_default_str()
+  app.add_option("--seconds", o.seconds, "length of the log-metric and log-batch runs")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--clients", o.clients, "concurrent connections for log-metric and setup")
-      ->capture_default_str()->check(CLI::Range(1, 256));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   app.add_option("--batch-clients", o.batch_clients, "concurrent connections for log-batch")
-      ->capture_default_str()->check(CLI::Range(1, 256));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   app.add_option("--metrics-per-batch", o.metrics_per_batch, "metrics per log-batch call")
-      ->capture_default_str()->check(CLI::Range(1, 1000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   app.add_option("--keys-per-batch", o.keys_per_batch,
                  "distinct metric keys per log-batch call (1 = one key, many steps)")
-      ->capture_default_str()->check(CLI::Range(1, 1000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   app.add_option("--history-points", o.history_points, "points of the metric get-history reads")
-      ->capture_default_str()->check(CLI::Range(1, 100000000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000000));
   app.add_option("--search-runs", o.search_runs, "runs the search scenario creates")
-      ->capture_default_str()->check(CLI::Range(1, 10000000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
   app.add_option("--repeats", o.repeats, "timed get-history / search requests")
-      ->capture_default_str()->check(CLI::Range(1, 1000000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   app.add_flag("--keep-dir", flags.keep_dir, "with --server: keep the temporary data directory");
   CLI11_PARSE(app, argc, argv);
   const bucketflow::Status status = bucketflow::bench::Main(flags);

@@ -98,7 +98,8 @@ class KeepAliveClient::Impl {
     stream_.socket().close(ec);
     stream_.connect(results, ec);
     if (ec) {
-      return Status::Unavailable("connect ", endpoint_.host, ":", endpoint_.port, ": ", ec.message());
+      return Status::Unavailable("connect ", endpoint_.host, ":", endpoint_.port, ": ",
+                                 ec.message());
     }
     stream_.socket().set_option(tcp::no_delay(true), ec);
     connected_ = true;
@@ -134,7 +135,8 @@ class KeepAliveClient::Impl {
   bool connected_ = false;
 };
 
-KeepAliveClient::KeepAliveClient(Endpoint endpoint) : impl_(std::make_unique<Impl>(std::move(endpoint))) {}
+KeepAliveClient::KeepAliveClient(Endpoint endpoint)
+    : impl_(std::make_unique<Impl>(std::move(endpoint))) {}
 KeepAliveClient::~KeepAliveClient() = default;
 
 Result<HttpReply> KeepAliveClient::PostJson(std::string_view target, std::string body) {

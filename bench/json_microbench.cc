@@ -18,7 +18,9 @@ std::vector<model::Metric> History(int64_t points) {
   std::vector<model::Metric> metrics;
   metrics.reserve(static_cast<size_t>(points));
   for (int64_t step = 0; step < points; ++step) {
-    metrics.push_back({.key = "loss", .value = 1.0 / static_cast<double>(step + 1), .timestamp = kT0 + step,
+    metrics.push_back({.key = "loss",
+                       .value = 1.0 / static_cast<double>(step + 1),
+                       .timestamp = kT0 + step,
                        .step = step});
   }
   return metrics;
@@ -39,10 +41,9 @@ void BM_SerializeHistory(benchmark::State& state) {
 BENCHMARK(BM_SerializeHistory)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 void BM_ParseLogBatch(benchmark::State& state) {
-  const std::string body =
-      MetricBatchBody({.run_id = "0123456789abcdef0123456789abcdef",
-                       .key = "loss",
-                       .count = static_cast<int>(state.range(0))});
+  const std::string body = MetricBatchBody({.run_id = "0123456789abcdef0123456789abcdef",
+                                            .key = "loss",
+                                            .count = static_cast<int>(state.range(0))});
   for (auto _ : state) {
     boost::system::error_code ec;
     boost::json::value value = boost::json::parse(body, ec);

@@ -49,12 +49,14 @@ LoadResult RunLoad(const Endpoint& endpoint, int clients, double seconds, uint64
   const bool timed = seconds > 0;
   std::vector<ClientTotals> totals(static_cast<size_t>(clients));
   const auto began = Clock::now();
-  const auto deadline = began + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto deadline =
+      began + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   {
     std::vector<std::jthread> threads;
     for (int idx = 0; idx < clients; ++idx) {
       threads.emplace_back([&, idx] {
-        ClientLoop(endpoint, idx, deadline, timed, calls_per_client, step, totals[static_cast<size_t>(idx)]);
+        ClientLoop(endpoint, idx, deadline, timed, calls_per_client, step,
+                   totals[static_cast<size_t>(idx)]);
       });
     }
   }

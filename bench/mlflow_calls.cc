@@ -43,11 +43,13 @@ Status ExpectOk(const Result<HttpReply>& reply, std::string_view what) {
 
 Result<std::string> CreateExperiment(KeepAliveClient& client, std::string_view name_prefix) {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  const std::string name = std::string(name_prefix) + "-" +
-                           std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+  const std::string name =
+      std::string(name_prefix) + "-" +
+      std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
   boost::json::object body{{"name", name}};
   ASSIGN_OR_RETURN(boost::json::value reply,
-                   ExpectJson(client.PostJson(std::string(kApi) + "/experiments/create", boost::json::serialize(body)),
+                   ExpectJson(client.PostJson(std::string(kApi) + "/experiments/create",
+                                              boost::json::serialize(body)),
                               "experiments/create"));
   const boost::json::string* id = reply.as_object().if_contains("experiment_id") != nullptr
                                       ? reply.as_object().at("experiment_id").if_string()
@@ -60,12 +62,15 @@ Result<std::string> CreateExperiment(KeepAliveClient& client, std::string_view n
 
 Result<std::string> CreateRun(KeepAliveClient& client, std::string_view experiment_id) {
   boost::json::object body{{"experiment_id", experiment_id}, {"start_time", kT0}};
-  ASSIGN_OR_RETURN(boost::json::value reply,
-                   ExpectJson(client.PostJson(std::string(kApi) + "/runs/create", boost::json::serialize(body)),
-                              "runs/create"));
+  ASSIGN_OR_RETURN(
+      boost::json::value reply,
+      ExpectJson(client.PostJson(std::string(kApi) + "/runs/create", boost::json::serialize(body)),
+                 "runs/create"));
   const boost::json::value* run_id = nullptr;
-  if (const boost::json::value* run = reply.as_object().if_contains("run"); run != nullptr && run->is_object()) {
-    if (const boost::json::value* info = run->as_object().if_contains("info"); info != nullptr && info->is_object()) {
+  if (const boost::json::value* run = reply.as_object().if_contains("run");
+      run != nullptr && run->is_object()) {
+    if (const boost::json::value* info = run->as_object().if_contains("info");
+        info != nullptr && info->is_object()) {
       run_id = info->as_object().if_contains("run_id");
     }
   }
@@ -101,7 +106,8 @@ std::string MetricBatchBody(const MetricBatch& batch) {
   return out;
 }
 
-std::string LogMetricBody(std::string_view run_id, std::string_view key, int64_t step, double value) {
+std::string LogMetricBody(std::string_view run_id, std::string_view key, int64_t step,
+                          double value) {
   std::string out = "{\"run_id\": \"";
   out += run_id;
   out += "\", \"key\": \"";

@@ -1,10 +1,9 @@
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 #include "core/status.h"
 #include "http_client.h"
@@ -23,10 +22,9 @@ Status ExpectOk(const Result<HttpReply>& reply, std::string_view what);
 Result<std::string> CreateExperiment(KeepAliveClient& client, std::string_view name_prefix);
 Result<std::string> CreateRun(KeepAliveClient& client, std::string_view experiment_id);
 
-// {"run_id": ..., "metrics": [{"key": key, "value": ..., "timestamp": ..., "step": first_step + i}]}
-// with `count` points; values follow a deterministic pattern.
-// `count` metrics; with keys > 1 they cycle over "<key>_0" .. "<key>_<keys-1>" and the step
-// advances once per cycle.
+// {"run_id": ..., "metrics": [{"key": key, "value": ..., "timestamp": ..., "step": first_step +
+// i}]} with `count` points; values follow a deterministic pattern. `count` metrics; with keys > 1
+// they cycle over "<key>_0" .. "<key>_<keys-1>" and the step advances once per cycle.
 struct MetricBatch {
   std::string_view run_id;
   std::string_view key;
@@ -35,6 +33,7 @@ struct MetricBatch {
   int keys = 1;
 };
 std::string MetricBatchBody(const MetricBatch& batch);
-std::string LogMetricBody(std::string_view run_id, std::string_view key, int64_t step, double value);
+std::string LogMetricBody(std::string_view run_id, std::string_view key, int64_t step,
+                          double value);
 
 }  // namespace bucketflow::bench

@@ -16,10 +16,10 @@ struct ScenarioOptions {
   int clients = 8;               // concurrent keep-alive connections for log-metric
   int batch_clients = 2;         // concurrent connections for log-batch and for data loading
   int metrics_per_batch = 1000;  // log-batch size (MLflow's maximum)
-  int keys_per_batch = 1;        // distinct metric keys in one log-batch call (steps advance per key)
-  int history_points = 100000;   // points of the one metric get-history reads
-  int search_runs = 10000;       // runs the search scenario creates
-  int repeats = 20;              // timed get-history / search-runs requests
+  int keys_per_batch = 1;  // distinct metric keys in one log-batch call (steps advance per key)
+  int history_points = 100000;  // points of the one metric get-history reads
+  int search_runs = 10000;      // runs the search scenario creates
+  int repeats = 20;             // timed get-history / search-runs requests
 };
 
 // (a) log-metric requests/s, `clients` concurrent connections, one request in flight each.

@@ -55,7 +55,8 @@ bool HealthOk(const std::string& port) {
 
 Result<std::string> MakeTempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/bf-bench-XXXXXX";
+  std::string pattern =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/bf-bench-XXXXXX";
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (::mkdtemp(buffer.data()) == nullptr) {
@@ -87,9 +88,10 @@ Status ServerProcess::Spawn() {
   const std::string store = "sqlite:///" + dir_ + "/db.sqlite";
   const std::string artifacts = dir_ + "/artifacts";
   const std::string log = dir_ + "/server.log";
-  std::vector<const char*> argv = {binary_.c_str(), "server", "--host", "127.0.0.1", "--port",
-                                   port.c_str(), "--backend-store-uri", store.c_str(),
-                                   "--artifacts-destination", artifacts.c_str(), nullptr};
+  std::vector<const char*> argv = {binary_.c_str(),       "server",      "--host",
+                                   "127.0.0.1",           "--port",      port.c_str(),
+                                   "--backend-store-uri", store.c_str(), "--artifacts-destination",
+                                   artifacts.c_str(),     nullptr};
   const pid_t pid = ::fork();
   if (pid < 0) {
     return Status::Internal("fork: ", std::strerror(errno));

@@ -37,7 +37,8 @@ LatencySummary LatencyRecorder::Summarize() const {
   summary.p90_ms = Percentile(sorted, 0.90);
   summary.p99_ms = Percentile(sorted, 0.99);
   summary.max_ms = sorted.back();
-  summary.mean_ms = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
+  summary.mean_ms =
+      std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
   return summary;
 }
 
@@ -49,9 +50,10 @@ void PrintReport(const ScenarioReport& report) {
   std::printf("== %s\n", name.c_str());
   std::printf("   throughput: %.1f %s/s (%.0f %s in %.2f s, %llu requests, %llu errors)\n", rate,
               unit.c_str(), report.units, unit.c_str(), report.seconds,
-              static_cast<unsigned long long>(l.count), static_cast<unsigned long long>(report.errors));
-  std::printf("   latency ms: p50 %.3f  p90 %.3f  p99 %.3f  max %.3f  mean %.3f\n", l.p50_ms, l.p90_ms,
-              l.p99_ms, l.max_ms, l.mean_ms);
+              static_cast<unsigned long long>(l.count),
+              static_cast<unsigned long long>(report.errors));
+  std::printf("   latency ms: p50 %.3f  p90 %.3f  p99 %.3f  max %.3f  mean %.3f\n", l.p50_ms,
+              l.p90_ms, l.p99_ms, l.max_ms, l.mean_ms);
   std::fflush(stdout);
 }
 

@@ -30,9 +30,9 @@ class LatencyRecorder {
 
 struct ScenarioReport {
   std::string_view name;
-  double seconds = 0;      // wall time of the measured phase
-  double units = 0;        // what the throughput counts (requests, metric points, ...)
-  std::string_view unit;   // "req", "points"
+  double seconds = 0;     // wall time of the measured phase
+  double units = 0;       // what the throughput counts (requests, metric points, ...)
+  std::string_view unit;  // "req", "points"
   uint64_t errors = 0;
   LatencySummary latency;  // per request
 };

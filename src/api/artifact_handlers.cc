@@ -97,8 +97,7 @@ struct RunArtifacts {
 Result<RunArtifacts> ProxiedRunArtifacts(const model::RunInfo& info, std::string_view rest,
                                          Services& services) {
   if (services.artifacts == nullptr) {
-    return Status::Unavailable("Run ", info.run_id, " stores its artifacts at ",
-                               info.artifact_uri,
+    return Status::Unavailable("Run ", info.run_id, " stores its artifacts at ", info.artifact_uri,
                                ", which this server serves only with --serve-artifacts");
   }
   if (rest.starts_with("//")) {  // mlflow-artifacts://host:port/path: the host is the client's

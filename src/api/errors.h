@@ -16,6 +16,7 @@ int HttpStatusFor(Code code);
 // REQUIRES: !status.ok()
 http::Response ErrorResponse(const Status& status);
 // Same, with an explicit MLflow error code that has no Code of its own (e.g. "BAD_REQUEST").
-http::Response ErrorResponse(int http_status, std::string_view error_code, std::string_view message);
+http::Response ErrorResponse(int http_status, std::string_view error_code,
+                             std::string_view message);
 
 }  // namespace bucketflow::api

@@ -1,9 +1,8 @@
 #include "api/metric_handlers.h"
 
 #include <algorithm>
-#include <set>
-
 #include <boost/json/array.hpp>
+#include <set>
 
 #include "api/handler_common.h"
 #include "api/json_writer.h"
@@ -109,8 +108,8 @@ Result<std::string> LogBatch(const RequestParams& params, Services& services) {
   ASSIGN_OR_RETURN(const json::array* metric_items, params.ObjectList("metrics"));
   ASSIGN_OR_RETURN(const json::array* param_items, params.ObjectList("params"));
   ASSIGN_OR_RETURN(const json::array* tag_items, params.ObjectList("tags"));
-  RETURN_IF_ERROR(model::ValidateBatchLimits(metric_items->size(), param_items->size(),
-                                             tag_items->size()));
+  RETURN_IF_ERROR(
+      model::ValidateBatchLimits(metric_items->size(), param_items->size(), tag_items->size()));
   ASSIGN_OR_RETURN(std::vector<model::Metric> metrics,
                    ReadBatchItems<model::Metric>(*metric_items, "metrics", ReadMetric));
   ASSIGN_OR_RETURN(std::vector<model::Param> param_list,

@@ -40,7 +40,8 @@ Result<StepWindow> ReadStepWindow(const RequestParams& params) {
 bool MetricOrder(const model::Metric& a, const model::Metric& b) {
   if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
   if (a.step != b.step) return a.step < b.step;
-  if (std::isnan(a.value) || std::isnan(b.value)) return !std::isnan(a.value) && std::isnan(b.value);
+  if (std::isnan(a.value) || std::isnan(b.value))
+    return !std::isnan(a.value) && std::isnan(b.value);
   return a.value < b.value;
 }
 
@@ -104,7 +105,8 @@ Result<BulkRequest> ReadBulkRequest(const RequestParams& params) {
   BulkRequest out;
   ASSIGN_OR_RETURN(out.run_ids, params.StringList("run_id", false));
   if (out.run_ids.empty()) {
-    return Status::InvalidArgument("GetMetricHistoryBulk request must specify at least one run_id.");
+    return Status::InvalidArgument(
+        "GetMetricHistoryBulk request must specify at least one run_id.");
   }
   if (out.run_ids.size() > kMaxRunsPerBulkRequest) {
     return Status::InvalidArgument("GetMetricHistoryBulk request cannot specify more than ",
@@ -165,8 +167,7 @@ std::vector<int64_t> SampleSteps(std::span<const std::vector<int64_t>> steps_per
   return {out.begin(), out.end()};
 }
 
-Result<std::string> GetMetricHistoryBulkInterval(const RequestParams& params,
-                                                 Services& services) {
+Result<std::string> GetMetricHistoryBulkInterval(const RequestParams& params, Services& services) {
   ASSIGN_OR_RETURN(BulkIntervalRequest request, ReadBulkIntervalRequest(params));
   std::vector<std::vector<model::Metric>> histories;
   std::vector<std::vector<int64_t>> steps_per_run;
@@ -183,9 +184,9 @@ Result<std::string> GetMetricHistoryBulkInterval(const RequestParams& params,
     histories.push_back(std::move(history));
     steps_per_run.push_back(std::move(steps));
   }
-  std::vector<int64_t> steps = SampleSteps(steps_per_run, request.window.start,
-                                           request.window.end.value_or(last_step),
-                                           request.max_results);
+  std::vector<int64_t> steps =
+      SampleSteps(steps_per_run, request.window.start, request.window.end.value_or(last_step),
+                  request.max_results);
   return WriteSampledHistories(request.run_ids, histories, steps);
 }
 

@@ -1,7 +1,6 @@
 // ParseRequest (declared in api/request_params.h): from an http::Request to the request
 // message, following the MLflow 2.17 server's observed behaviour.
 #include <algorithm>
-
 #include <boost/json/parse.hpp>
 
 #include "api/request_params.h"

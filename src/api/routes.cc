@@ -32,8 +32,7 @@ http::Handler JsonHandler(HandlerFn handler, Services& services, ParseOptions op
   };
 }
 
-http::Handler Artifact(http::Response (*handler)(http::Request&, Services&),
-                       Services& services) {
+http::Handler Artifact(http::Response (*handler)(http::Request&, Services&), Services& services) {
   return [handler, &services](http::Request& request) { return handler(request, services); };
 }
 

@@ -41,7 +41,8 @@ Result<std::string> ResolveRunName(std::optional<std::string> run_name,
   if (run_name.has_value() && tag_name.has_value() && *run_name != *tag_name) {
     return Status::InvalidArgument(
         "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different "
-        "values (run_name='", *run_name, "', mlflow.runName='", *tag_name, "').");
+        "values (run_name='",
+        *run_name, "', mlflow.runName='", *tag_name, "').");
   }
   if (run_name.has_value()) return std::move(*run_name);
   if (tag_name.has_value() && !tag_name->empty()) return std::move(*tag_name);
@@ -74,10 +75,10 @@ Status CheckParamUnchanged(Services& services, std::string_view run_id, const mo
   ASSIGN_OR_RETURN(model::Run run, services.store.GetRun(run_id));
   for (const model::Param& existing : run.params) {
     if (existing.key != param.key || existing.value == param.value) continue;
-    return Status::InvalidArgument(
-        "Changing param values is not allowed. Param with key='", param.key,
-        "' was already logged with value='", existing.value, "' for run ID='", run_id,
-        "'. Attempted logging new value '", param.value, "'.");
+    return Status::InvalidArgument("Changing param values is not allowed. Param with key='",
+                                   param.key, "' was already logged with value='", existing.value,
+                                   "' for run ID='", run_id, "'. Attempted logging new value '",
+                                   param.value, "'.");
   }
   return Status::Ok();
 }

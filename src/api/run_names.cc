@@ -10,19 +10,18 @@ namespace bucketflow::api {
 namespace {
 
 constexpr std::array<std::string_view, 40> kAdjectives = {
-    "abundant", "agreeable", "amazing",  "angry",    "ambitious", "bold",     "brave",
-    "bright",   "calm",      "capable",  "caring",   "clean",     "clever",   "colorful",
-    "crawling", "dapper",    "debonair", "delicate", "enchanting", "fearless", "funny",
-    "gentle",   "gifted",    "glamorous", "handsome", "honorable", "industrious", "judicious",
-    "kindly",   "legendary", "loud",     "luxuriant", "magnificent", "marvelous", "nimble",
-    "polite",   "resilient", "rogue",    "silent",   "stylish"};
+    "abundant", "agreeable", "amazing",   "angry",     "ambitious",   "bold",        "brave",
+    "bright",   "calm",      "capable",   "caring",    "clean",       "clever",      "colorful",
+    "crawling", "dapper",    "debonair",  "delicate",  "enchanting",  "fearless",    "funny",
+    "gentle",   "gifted",    "glamorous", "handsome",  "honorable",   "industrious", "judicious",
+    "kindly",   "legendary", "loud",      "luxuriant", "magnificent", "marvelous",   "nimble",
+    "polite",   "resilient", "rogue",     "silent",    "stylish"};
 
 constexpr std::array<std::string_view, 40> kAnimals = {
-    "ant",    "ape",     "asp",   "bass",    "bat",    "bear",  "bee",    "bird",
-    "boar",   "bug",     "calf",  "carp",    "cat",    "chimp", "cod",    "colt",
-    "crab",   "crane",   "cub",   "deer",    "doe",    "dove",  "duck",   "eel",
-    "elk",    "fawn",    "finch", "fish",    "flea",   "fly",   "foal",   "fowl",
-    "fox",    "frog",    "goat",  "gull",    "hare",   "hawk",  "hen",    "horse"};
+    "ant",  "ape",  "asp",  "bass",  "bat",  "bear", "bee",   "bird",  "boar", "bug",
+    "calf", "carp", "cat",  "chimp", "cod",  "colt", "crab",  "crane", "cub",  "deer",
+    "doe",  "dove", "duck", "eel",   "elk",  "fawn", "finch", "fish",  "flea", "fly",
+    "foal", "fowl", "fox",  "frog",  "goat", "gull", "hare",  "hawk",  "hen",  "horse"};
 
 uint32_t RandomUint32() {
   std::string hex = RandomHex(4);

@@ -32,7 +32,8 @@ std::string OrderByField(std::string_view clause) {
   size_t space = trimmed.find_last_of(" \t");
   if (space != std::string_view::npos) {
     std::string direction = ToLower(trimmed.substr(space + 1));
-    if (direction == "asc" || direction == "desc") trimmed = TrimWhitespace(trimmed.substr(0, space));
+    if (direction == "asc" || direction == "desc")
+      trimmed = TrimWhitespace(trimmed.substr(0, space));
   }
   return std::string(trimmed);
 }

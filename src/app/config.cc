@@ -1,10 +1,9 @@
 #include "app/config.h"
 
+#include <CLI/CLI.hpp>
 #include <array>
 #include <filesystem>
 #include <system_error>
-
-#include <CLI/CLI.hpp>
 
 #include "core/strings.h"
 
@@ -14,8 +13,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMaxWorkers = 256;
-constexpr std::array<std::string_view, 8> kLogLevels = {
-    "trace", "debug", "info", "warn", "warning", "error", "critical", "off"};
+constexpr std::array<std::string_view, 8> kLogLevels = {"trace",   "debug", "info",     "warn",
+                                                        "warning", "error", "critical", "off"};
 
 // The URI scheme in lower case ("sqlite", "postgresql+psycopg2"), or "" for a plain path.
 std::string SchemeOf(std::string_view uri) {
@@ -80,8 +79,7 @@ Result<std::string> ResolveDefaultArtifactRoot(const ServerOptions& options) {
   std::string scheme = SchemeOf(root);
   if (scheme == "mlflow-artifacts") {
     if (!options.serve_artifacts) {
-      return Status::InvalidArgument("--default-artifact-root ", root,
-                                     " needs --serve-artifacts");
+      return Status::InvalidArgument("--default-artifact-root ", root, " needs --serve-artifacts");
     }
     return WithoutTrailingSlashes(root);
   }
@@ -166,19 +164,23 @@ void AddServerFlags(CLI::App& command, ServerOptions& options) {
   command.add_option("-p,--port", options.port, "Port to listen on (0: any free port)")
       ->envname("MLFLOW_PORT")
       ->capture_default_str();
-  command.add_option("--backend-store-uri", options.backend_store_uri,
-                     "Metadata store: sqlite:///PATH or a SQLite file path")
+  command
+      .add_option("--backend-store-uri", options.backend_store_uri,
+                  "Metadata store: sqlite:///PATH or a SQLite file path")
       ->envname("MLFLOW_BACKEND_STORE_URI")
       ->capture_default_str();
-  command.add_option("--registry-store-uri", options.registry_store_uri,
-                     "Must equal --backend-store-uri when given")
+  command
+      .add_option("--registry-store-uri", options.registry_store_uri,
+                  "Must equal --backend-store-uri when given")
       ->envname("MLFLOW_REGISTRY_STORE_URI");
-  command.add_option("--default-artifact-root", options.default_artifact_root,
-                     "Artifact root for new experiments (default mlflow-artifacts:/ when "
-                     "serving artifacts; file:// URI or path)")
+  command
+      .add_option("--default-artifact-root", options.default_artifact_root,
+                  "Artifact root for new experiments (default mlflow-artifacts:/ when "
+                  "serving artifacts; file:// URI or path)")
       ->envname("MLFLOW_DEFAULT_ARTIFACT_ROOT");
-  command.add_option("--artifacts-destination", options.artifacts_destination,
-                     "Where proxied artifacts are stored (file:// URI or path)")
+  command
+      .add_option("--artifacts-destination", options.artifacts_destination,
+                  "Where proxied artifacts are stored (file:// URI or path)")
       ->envname("MLFLOW_ARTIFACTS_DESTINATION")
       ->capture_default_str();
   command.add_flag("--serve-artifacts,!--no-serve-artifacts", options.serve_artifacts,

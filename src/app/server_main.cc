@@ -1,14 +1,14 @@
 #include "app/server_main.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
-
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "api/routes.h"
 #include "api/services.h"
@@ -54,8 +54,7 @@ Status PrepareArtifactsDestination(const std::string& path) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   if (ec || !std::filesystem::is_directory(path, ec)) {
-    return Status::InvalidArgument("--artifacts-destination ", path,
-                                   " is not a usable directory",
+    return Status::InvalidArgument("--artifacts-destination ", path, " is not a usable directory",
                                    ec ? ": " + ec.message() : std::string());
   }
   return Status::Ok();

@@ -28,7 +28,8 @@ class ArtifactReader {
 };
 
 // Writes one artifact. Nothing is visible at the destination until Commit() succeeds; a writer
-// destroyed without a successful Commit() removes whatever it wrote. Used from one thread at a time.
+// destroyed without a successful Commit() removes whatever it wrote. Used from one thread at a
+// time.
 class ArtifactWriter {
  public:
   virtual ~ArtifactWriter() = default;

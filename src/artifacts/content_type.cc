@@ -10,28 +10,31 @@ namespace {
 
 // MLflow's TEXT_EXTENSIONS (mlflow/server/handlers.py), matched case-sensitively as there.
 constexpr std::array<std::string_view, 25> kTextExtensions = {
-    "txt", "log",  "err",  "cfg",  "conf", "cnf",  "cf",  "ini", "properties",
-    "prop", "hocon", "toml", "yaml", "yml", "xml", "json", "js", "py",
-    "py3", "csv",  "tsv",  "md",   "rst",  "MLmodel", "MLproject"};
+    "txt",  "log",   "err",  "cfg",  "conf", "cnf",     "cf",       "ini", "properties",
+    "prop", "hocon", "toml", "yaml", "yml",  "xml",     "json",     "js",  "py",
+    "py3",  "csv",   "tsv",  "md",   "rst",  "MLmodel", "MLproject"};
 
 // What Python's mimetypes.guess_type answers for the types artifacts commonly have.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 24> kMimeTypes = {{
-    {"png", "image/png"},        {"jpg", "image/jpeg"},       {"jpeg", "image/jpeg"},
-    {"gif", "image/gif"},        {"bmp", "image/bmp"},        {"svg", "image/svg+xml"},
-    {"webp", "image/webp"},      {"tif", "image/tiff"},       {"tiff", "image/tiff"},
-    {"ico", "image/vnd.microsoft.icon"}, {"html", "text/html"}, {"htm", "text/html"},
-    {"css", "text/css"},         {"pdf", "application/pdf"},  {"zip", "application/zip"},
-    {"tar", "application/x-tar"}, {"mp4", "video/mp4"},       {"mp3", "audio/mpeg"},
-    {"wav", "audio/x-wav"},      {"sh", "application/x-sh"},  {"svgz", "image/svg+xml"},
-    {"mov", "video/quicktime"},  {"avi", "video/x-msvideo"},  {"webm", "video/webm"},
+    {"png", "image/png"},       {"jpg", "image/jpeg"},
+    {"jpeg", "image/jpeg"},     {"gif", "image/gif"},
+    {"bmp", "image/bmp"},       {"svg", "image/svg+xml"},
+    {"webp", "image/webp"},     {"tif", "image/tiff"},
+    {"tiff", "image/tiff"},     {"ico", "image/vnd.microsoft.icon"},
+    {"html", "text/html"},      {"htm", "text/html"},
+    {"css", "text/css"},        {"pdf", "application/pdf"},
+    {"zip", "application/zip"}, {"tar", "application/x-tar"},
+    {"mp4", "video/mp4"},       {"mp3", "audio/mpeg"},
+    {"wav", "audio/x-wav"},     {"sh", "application/x-sh"},
+    {"svgz", "image/svg+xml"},  {"mov", "video/quicktime"},
+    {"avi", "video/x-msvideo"}, {"webm", "video/webm"},
 }};
 
 // Python's os.path.splitext: leading dots of the name do not start an extension.
 std::string_view Extension(std::string_view filename) {
   size_t dot = filename.rfind('.');
   size_t first_other = filename.find_first_not_of('.');
-  if (dot == std::string_view::npos || first_other == std::string_view::npos ||
-      dot < first_other) {
+  if (dot == std::string_view::npos || first_other == std::string_view::npos || dot < first_other) {
     return {};
   }
   return filename.substr(dot + 1);

@@ -1,8 +1,7 @@
 // `bucketflow`: the command line. Subcommands parse flags here and hand off to app/.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "app/config.h"
 #include "app/server_main.h"

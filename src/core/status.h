@@ -36,23 +36,41 @@ class [[nodiscard]] Status {
 
   static Status Ok() { return {}; }
   template <typename... Args>
-  static Status InvalidArgument(const Args&... args) { return Make(Code::kInvalidArgument, args...); }
+  static Status InvalidArgument(const Args&... args) {
+    return Make(Code::kInvalidArgument, args...);
+  }
   template <typename... Args>
-  static Status NotFound(const Args&... args) { return Make(Code::kNotFound, args...); }
+  static Status NotFound(const Args&... args) {
+    return Make(Code::kNotFound, args...);
+  }
   template <typename... Args>
-  static Status AlreadyExists(const Args&... args) { return Make(Code::kAlreadyExists, args...); }
+  static Status AlreadyExists(const Args&... args) {
+    return Make(Code::kAlreadyExists, args...);
+  }
   template <typename... Args>
-  static Status PermissionDenied(const Args&... args) { return Make(Code::kPermissionDenied, args...); }
+  static Status PermissionDenied(const Args&... args) {
+    return Make(Code::kPermissionDenied, args...);
+  }
   template <typename... Args>
-  static Status Unauthenticated(const Args&... args) { return Make(Code::kUnauthenticated, args...); }
+  static Status Unauthenticated(const Args&... args) {
+    return Make(Code::kUnauthenticated, args...);
+  }
   template <typename... Args>
-  static Status FailedPrecondition(const Args&... args) { return Make(Code::kFailedPrecondition, args...); }
+  static Status FailedPrecondition(const Args&... args) {
+    return Make(Code::kFailedPrecondition, args...);
+  }
   template <typename... Args>
-  static Status Unavailable(const Args&... args) { return Make(Code::kUnavailable, args...); }
+  static Status Unavailable(const Args&... args) {
+    return Make(Code::kUnavailable, args...);
+  }
   template <typename... Args>
-  static Status Unimplemented(const Args&... args) { return Make(Code::kUnimplemented, args...); }
+  static Status Unimplemented(const Args&... args) {
+    return Make(Code::kUnimplemented, args...);
+  }
   template <typename... Args>
-  static Status Internal(const Args&... args) { return Make(Code::kInternal, args...); }
+  static Status Internal(const Args&... args) {
+    return Make(Code::kInternal, args...);
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -76,7 +94,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : value_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (std::get<Status>(value_).ok()) {
       value_ = Status::Internal("Result constructed from an ok Status");
@@ -104,7 +122,9 @@ class [[nodiscard]] Result {
 namespace internal {
 inline Status AsStatus(Status s) { return s; }
 template <typename T>
-Status AsStatus(const Result<T>& r) { return r.status(); }
+Status AsStatus(const Result<T>& r) {
+  return r.status();
+}
 }  // namespace internal
 
 }  // namespace bucketflow
@@ -112,10 +132,10 @@ Status AsStatus(const Result<T>& r) { return r.status(); }
 #define BF_CONCAT_INNER(a, b) a##b
 #define BF_CONCAT(a, b) BF_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                                              \
-  do {                                                                     \
-    auto bf_status_ = ::bucketflow::internal::AsStatus((expr));            \
-    if (!bf_status_.ok()) return bf_status_;                               \
+#define RETURN_IF_ERROR(expr)                                   \
+  do {                                                          \
+    auto bf_status_ = ::bucketflow::internal::AsStatus((expr)); \
+    if (!bf_status_.ok()) return bf_status_;                    \
   } while (0)
 
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
@@ -123,4 +143,5 @@ Status AsStatus(const Result<T>& r) { return r.status(); }
   if (!tmp.ok()) return tmp.status();         \
   lhs = std::move(tmp).value()
 
-#define ASSIGN_OR_RETURN(lhs, expr) ASSIGN_OR_RETURN_IMPL(BF_CONCAT(bf_result_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  ASSIGN_OR_RETURN_IMPL(BF_CONCAT(bf_result_, __LINE__), lhs, expr)

@@ -64,7 +64,8 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view que
     if (part.empty()) continue;
     size_t eq = part.find('=');
     std::string_view key = part.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
     // A malformed escape is kept literally, as Werkzeug does.
     out.emplace_back(UrlDecode(key, true).value_or(std::string(key)),
                      UrlDecode(value, true).value_or(std::string(value)));

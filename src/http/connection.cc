@@ -1,10 +1,6 @@
-#include <array>
-#include <chrono>
-#include <exception>
-#include <string>
-#include <utility>
-#include <variant>
+#include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -12,7 +8,11 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <spdlog/spdlog.h>
+#include <chrono>
+#include <exception>
+#include <string>
+#include <utility>
+#include <variant>
 
 #include "core/strings.h"
 #include "http/server_internal.h"
@@ -152,8 +152,8 @@ asio::awaitable<beast::error_code> ReadWholeBody(Connection& conn, Parser& parse
   co_return ec;
 }
 
-asio::awaitable<Response> ServeOrdinary(const ConnectionEnv& env, Connection& conn,
-                                        Parser& parser, const Handler& handler) {
+asio::awaitable<Response> ServeOrdinary(const ConnectionEnv& env, Connection& conn, Parser& parser,
+                                        const Handler& handler) {
   const uint64_t limit = env.config.max_body_bytes;
   if (parser.content_length().value_or(0) > limit) {
     co_return BodyTooLarge(limit);
@@ -219,8 +219,8 @@ asio::awaitable<Status> PumpBody(const ConnectionEnv& env, Connection& conn, Par
   co_return Status::Ok();
 }
 
-asio::awaitable<Response> ServeStreaming(const ConnectionEnv& env, Connection& conn,
-                                         Parser& parser, const StreamingHandler& handler) {
+asio::awaitable<Response> ServeStreaming(const ConnectionEnv& env, Connection& conn, Parser& parser,
+                                         const StreamingHandler& handler) {
   const uint64_t limit = env.config.max_stream_bytes;
   if (parser.content_length().value_or(0) > limit) {
     co_return BodyTooLarge(limit);
@@ -295,14 +295,14 @@ asio::awaitable<bool> ServeOne(const ConnectionEnv& env, Connection& conn, Parse
   // An unread body cannot be skipped reliably, so the connection ends with this response.
   const bool keep_alive = parser.get().keep_alive() && parser.is_done() && !env.stopping.load();
   const int status = response.status;
-  const WriteResult written = co_await WriteResponse(
-      conn.socket, response,
-      WriteOptions{.version = parser.get().version() >= 11 ? 11u : 10u,
-                   .keep_alive = keep_alive,
-                   .head = conn.request.method == "HEAD"},
-      conn.chunk_buffer);
+  const WriteResult written =
+      co_await WriteResponse(conn.socket, response,
+                             WriteOptions{.version = parser.get().version() >= 11 ? 11u : 10u,
+                                          .keep_alive = keep_alive,
+                                          .head = conn.request.method == "HEAD"},
+                             conn.chunk_buffer);
   LogAccess(env, conn, status, written.bytes_out, start);
-  co_return written.ok && keep_alive && !written.close_after;
+  co_return written.ok&& keep_alive && !written.close_after;
 }
 
 }  // namespace

@@ -18,10 +18,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // A parsed HTTP request. For streaming routes `body` is empty and the body arrives through a
 // BodySink instead.
 struct Request {
-  std::string method;   // "GET", "POST", ...
-  std::string target;   // raw request target, e.g. "/api/2.0/mlflow/runs/get?run_id=1"
-  std::string path;     // target before '?', still percent-encoded
-  std::string query;    // target after '?', still percent-encoded; empty if none
+  std::string method;      // "GET", "POST", ...
+  std::string target;      // raw request target, e.g. "/api/2.0/mlflow/runs/get?run_id=1"
+  std::string path;        // target before '?', still percent-encoded
+  std::string query;       // target after '?', still percent-encoded; empty if none
   bool has_query = false;  // a '?' was present
   Headers headers;
   std::string body;

@@ -1,7 +1,4 @@
-#include <exception>
-#include <span>
-#include <string>
-#include <utility>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>
@@ -10,7 +7,10 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
+#include <exception>
+#include <span>
+#include <string>
+#include <utility>
 
 #include "core/strings.h"
 #include "http/server_internal.h"
@@ -53,9 +53,7 @@ unsigned ValidStatus(int status) {
 }
 
 // 1xx, 204 and 304 responses never carry a body (RFC 9110 section 6.4.1).
-bool StatusHasBody(unsigned status) {
-  return status >= 200 && status != 204 && status != 304;
-}
+bool StatusHasBody(unsigned status) { return status >= 200 && status != 204 && status != 304; }
 
 template <class Body>
 void SetHeaders(bhttp::response<Body>& res, const Response& response, const WriteOptions& opt) {
@@ -192,9 +190,7 @@ std::string_view ReasonPhrase(int status) {
 
 }  // namespace
 
-Response NotFoundResponse() {
-  return MakeResponse(404, kHtml, std::string(kNotFoundHtml));
-}
+Response NotFoundResponse() { return MakeResponse(404, kHtml, std::string(kNotFoundHtml)); }
 
 Response MethodNotAllowedResponse(std::string allow) {
   Response response = MakeResponse(405, kHtml, std::string(kMethodNotAllowedHtml));
@@ -243,7 +239,8 @@ asio::awaitable<WriteResult> WriteResponse(tcp::socket& socket, Response& respon
 }
 
 asio::awaitable<void> WriteRawError(tcp::socket& socket, int status, std::string_view reason) {
-  std::string text = "HTTP/1.1 " + std::to_string(status) + " " + std::string(ReasonPhrase(status)) +
+  std::string text = "HTTP/1.1 " + std::to_string(status) + " " +
+                     std::string(ReasonPhrase(status)) +
                      "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
                      std::to_string(reason.size()) + "\r\nConnection: close\r\n\r\n";
   text += reason;

@@ -1,7 +1,17 @@
 #include "http/server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <csignal>
 #include <exception>
@@ -11,16 +21,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/server_internal.h"
 
@@ -84,10 +84,10 @@ class Server::Impl {
 
   asio::io_context io_;
   asio::strand<asio::io_context::executor_type> control_;
-  tcp::acceptor acceptor_;                        // control_ only
-  asio::steady_timer grace_timer_;                // control_ only
-  asio::steady_timer sweep_timer_;                // control_ only
-  std::optional<asio::signal_set> signals_;       // control_ only
+  tcp::acceptor acceptor_;                                                          // control_ only
+  asio::steady_timer grace_timer_;                                                  // control_ only
+  asio::steady_timer sweep_timer_;                                                  // control_ only
+  std::optional<asio::signal_set> signals_;                                         // control_ only
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;  // control_
   std::atomic<bool> stopping_{false};
   internal::ConnectionEnv env_;
@@ -263,8 +263,8 @@ void Server::Impl::CloseConnections(bool only_idle) {
 asio::awaitable<void> Server::Impl::SweepLoop() {
   const auto timeout = std::chrono::seconds(config_.idle_timeout_seconds);
   // Check a few times per timeout period, so a connection lives at most ~1.25x the timeout.
-  const auto interval = std::min<std::chrono::steady_clock::duration>(
-      timeout / 4, std::chrono::seconds(5));
+  const auto interval =
+      std::min<std::chrono::steady_clock::duration>(timeout / 4, std::chrono::seconds(5));
   while (!stopping_.load()) {
     sweep_timer_.expires_after(interval);
     boost::system::error_code ec;

@@ -4,6 +4,12 @@
 // connection) and response_writer.cc (serialising a Response). Not part of the contract.
 
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <list>
@@ -11,13 +17,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 
 #include "http/message.h"
 #include "http/router.h"
@@ -42,7 +41,7 @@ struct Connection {
   Request request;                   // reused so strings keep their capacity
   std::vector<char> chunk_buffer;    // allocated on first streamed body
   std::string remote;
-  bool idle = true;  // waiting for the next request header
+  bool idle = true;      // waiting for the next request header
   bool waiting = false;  // blocked on the client (reading a header or body bytes)
   std::chrono::steady_clock::time_point waiting_since;
   std::list<std::shared_ptr<Connection>>::iterator registry_pos;
@@ -79,7 +78,7 @@ struct WriteOptions {
   bool head = false;  // headers only
 };
 struct WriteResult {
-  bool ok = false;          // false: the connection is unusable and must be closed
+  bool ok = false;           // false: the connection is unusable and must be closed
   bool close_after = false;  // the body was delimited by closing the connection
   uint64_t bytes_out = 0;    // body bytes sent
 };

@@ -145,8 +145,8 @@ Status ValidateExperimentName(std::string_view name, std::string_view field) {
 
 Status ValidateBatchLimits(size_t metrics, size_t params, size_t tags) {
   auto too_many = [](std::string_view what, size_t limit, size_t got) {
-    return Status::InvalidArgument("A batch logging request can contain at most ", limit, " ",
-                                   what, ". Got ", got, " ", what, ". Please split up ", what,
+    return Status::InvalidArgument("A batch logging request can contain at most ", limit, " ", what,
+                                   ". Got ", got, " ", what, ". Please split up ", what,
                                    " across multiple requests and try again.");
   };
   if (metrics > kMaxMetricsPerBatch) return too_many("metrics", kMaxMetricsPerBatch, metrics);

@@ -1,16 +1,15 @@
 #include "api/artifact_handlers.h"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <boost/json/parse.hpp>
-#include <gtest/gtest.h>
 
 #include "artifacts/local/local_repository.h"
 #include "core/clock.h"
@@ -54,21 +53,17 @@ class RunsOnlyStore final : public store::Store {
   Result<model::RunInfo> UpdateRun(const store::RunUpdate&) override { return No(); }
   Status DeleteRun(std::string_view) override { return No(); }
   Status RestoreRun(std::string_view) override { return No(); }
-  Status LogBatch(std::string_view, std::span<const model::Metric>,
-                  std::span<const model::Param>, std::span<const model::Tag>) override {
+  Status LogBatch(std::string_view, std::span<const model::Metric>, std::span<const model::Param>,
+                  std::span<const model::Tag>) override {
     return No();
   }
   Status DeleteTag(std::string_view, std::string_view) override { return No(); }
-  Status LogInputs(std::string_view, std::span<const model::DatasetInput>) override {
-    return No();
-  }
-  Result<std::vector<model::Metric>> GetMetricHistory(std::string_view,
-                                                      std::string_view) override {
+  Status LogInputs(std::string_view, std::span<const model::DatasetInput>) override { return No(); }
+  Result<std::vector<model::Metric>> GetMetricHistory(std::string_view, std::string_view) override {
     return No();
   }
   Result<store::RunPage> SearchRuns(const store::RunSearch&) override { return No(); }
-  Result<std::vector<model::DatasetSummary>> SearchDatasets(
-      std::span<const std::string>) override {
+  Result<std::vector<model::DatasetSummary>> SearchDatasets(std::span<const std::string>) override {
     return No();
   }
 
@@ -333,10 +328,11 @@ TEST_F(ArtifactHandlersTest, ListRunArtifactsMapsProxiedRoot) {
   };
   const Case cases[] = {
       {"", root + R"(,"files":[{"path":"dir","is_dir":true},)"
-               R"({"path":"hello.txt","is_dir":false,"file_size":12},)"
-               R"({"path":"model","is_dir":true}]})"},
+                  R"({"path":"hello.txt","is_dir":false,"file_size":12},)"
+                  R"({"path":"model","is_dir":true}]})"},
       {"&path=dir", root + R"(,"files":[{"path":"dir/sub","is_dir":true}]})"},
-      {"&path=dir/sub/", root + R"(,"files":[{"path":"dir/sub/data.json","is_dir":false,"file_size":2}]})"},
+      {"&path=dir/sub/",
+       root + R"(,"files":[{"path":"dir/sub/data.json","is_dir":false,"file_size":2}]})"},
       {"&path=nope", root + "}"},
       {"&path=hello.txt", root + "}"},
       {"&path=model&page_token=garbage",
@@ -426,8 +422,7 @@ TEST_F(ArtifactHandlersTest, GetRunArtifact) {
   ExpectError(GetRunArtifact(missing, *services_), 404, "RESOURCE_DOES_NOT_EXIST", "");
   http::Request hostile =
       Make("GET", "", std::string("run_id=") + kRunId + "&path=../../../etc/passwd");
-  ExpectError(GetRunArtifact(hostile, *services_), 400, "INVALID_PARAMETER_VALUE",
-              "Invalid path");
+  ExpectError(GetRunArtifact(hostile, *services_), 400, "INVALID_PARAMETER_VALUE", "Invalid path");
   http::Request unknown = Make("GET", "", "run_id=deadbeefdeadbeefdeadbeefdeadbeef&path=a.txt");
   ExpectError(GetRunArtifact(unknown, *services_), 404, "RESOURCE_DOES_NOT_EXIST",
               "Run with id=deadbeefdeadbeefdeadbeefdeadbeef not found");
@@ -442,13 +437,13 @@ TEST_F(ArtifactHandlersTest, UploadRunArtifact) {
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, "");
   http::Request list = Make("GET", "", std::string("run_id=") + kRunId + "&path=uploads");
-  EXPECT_NE(ListRunArtifacts(list, *services_).body.find(
-                R"({"path":"uploads/table.json","is_dir":false,"file_size":33})"),
+  EXPECT_NE(ListRunArtifacts(list, *services_)
+                .body.find(R"({"path":"uploads/table.json","is_dir":false,"file_size":33})"),
             std::string::npos);
 
   http::Request no_run = Make("POST", "", "path=x.txt");
-  ExpectError(Upload(UploadRunArtifact(no_run, *services_), "x"), 400,
-              "INVALID_PARAMETER_VALUE", "Request must specify run_uuid.");
+  ExpectError(Upload(UploadRunArtifact(no_run, *services_), "x"), 400, "INVALID_PARAMETER_VALUE",
+              "Request must specify run_uuid.");
   http::Request empty = Make("POST", "", run_query + "&path=x.txt");
   empty.headers.emplace_back("Content-Length", "0");
   ExpectError(Upload(UploadRunArtifact(empty, *services_), ""), 400, "INVALID_PARAMETER_VALUE",
@@ -481,8 +476,8 @@ TEST_F(ArtifactHandlersTest, UploadRunArtifact) {
   EXPECT_FALSE(fs::exists(base_ / "dest" / kRunPrefix / "big.bin"));
   http::Request unknown = Make("POST", "", "run_uuid=nope&path=a.txt");
   unknown.headers.emplace_back("Content-Length", "1");
-  ExpectError(Upload(UploadRunArtifact(unknown, *services_), "a"), 404,
-              "RESOURCE_DOES_NOT_EXIST", "");
+  ExpectError(Upload(UploadRunArtifact(unknown, *services_), "a"), 404, "RESOURCE_DOES_NOT_EXIST",
+              "");
 }
 
 }  // namespace

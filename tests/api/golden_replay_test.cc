@@ -27,7 +27,8 @@ struct Divergence {
 const std::map<std::string, Divergence>& Divergences() {
   static const std::map<std::string, Divergence> kDivergences = {
       {"update: rename to existing name", {400, "RESOURCE_ALREADY_EXISTS", "raw sqlite text"}},
-      {"update: rename deleted experiment", {400, "INVALID_PARAMETER_VALUE", "MLflow: 500 INVALID_STATE"}},
+      {"update: rename deleted experiment",
+       {400, "INVALID_PARAMETER_VALUE", "MLflow: 500 INVALID_STATE"}},
       {"create: no experiment_id", {400, "INVALID_PARAMETER_VALUE", "raw FK failure text"}},
       {"create: tags is an object", {400, "INVALID_PARAMETER_VALUE", "tags silently dropped"}},
       {"update: invalid status name", {400, "INVALID_PARAMETER_VALUE", "silent no-op"}},

@@ -2,15 +2,14 @@
 
 // A router over a FakeStore plus helpers to call it like an HTTP client, shared by the API
 // handler tests.
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "api/routes.h"
 #include "store/sqlite/sqlite_store.h"

@@ -33,9 +33,9 @@ TEST_P(HandlersTest, ExperimentLifecycle) {
               "Could not find experiment with name 'nope'");
   ExpectError(Post("experiments/create", R"({"name": "golden-main"})"), 400,
               "RESOURCE_ALREADY_EXISTS");
-  EXPECT_EQ(Post("experiments/update", R"({"experiment_id": )" + id + R"(, "new_name": "x"})")
-                .status,
-            200);
+  EXPECT_EQ(
+      Post("experiments/update", R"({"experiment_id": )" + id + R"(, "new_name": "x"})").status,
+      200);
   EXPECT_EQ(Post("experiments/delete", R"({"experiment_id": ")" + id + R"("})").status, 200);
   ExpectError(Post("experiments/update", R"({"experiment_id": ")" + id + R"(", "new_name": "y"})"),
               400, "INVALID_PARAMETER_VALUE", "Cannot rename a non-active experiment.");
@@ -54,8 +54,7 @@ TEST_P(HandlersTest, CreateExperimentBadInput) {
   ExpectError(Post("experiments/create", R"({"name": "x")"), 400, "INVALID_PARAMETER_VALUE",
               missing);
   ExpectError(Post("experiments/create", R"([{"name": "x"}])"), 400, "INVALID_PARAMETER_VALUE");
-  ExpectError(Post("experiments/create", R"({"name": {"a": "b"}})"), 400,
-              "INVALID_PARAMETER_VALUE",
+  ExpectError(Post("experiments/create", R"({"name": {"a": "b"}})"), 400, "INVALID_PARAMETER_VALUE",
               std::string("Invalid value {\"a\":\"b\"} for parameter 'name' supplied:  Hint: "
                           "Value was of type 'dict'.") +
                   kHint);
@@ -84,17 +83,17 @@ TEST_P(HandlersTest, CreateExperimentBadInput) {
 TEST_P(HandlersTest, SetExperimentTagValidation) {
   std::string id = CreateExperiment("tags");
   std::string prefix = R"({"experiment_id": ")" + id + R"(", )";
-  EXPECT_EQ(Post("experiments/set-experiment-tag", prefix + R"("key": "owner", "value": "a"})")
-                .status,
-            200);
+  EXPECT_EQ(
+      Post("experiments/set-experiment-tag", prefix + R"("key": "owner", "value": "a"})").status,
+      200);
   EXPECT_EQ(Post("experiments/set-experiment-tag", prefix + R"("key": "novalue"})").status, 200);
   Reply got = Get("experiments/get?experiment_id=" + id);
   EXPECT_EQ(got.body.at("experiment").at("tags").as_array().size(), 2u);
-  ExpectError(Post("experiments/set-experiment-tag",
-                   prefix + R"("key": ")" + std::string(251, 'k') + R"(", "value": "v"})"),
-              400, "INVALID_PARAMETER_VALUE",
-              "Tag key '" + std::string(250, 'k') +
-                  "' had length 251, which exceeded length limit of 250");
+  ExpectError(
+      Post("experiments/set-experiment-tag",
+           prefix + R"("key": ")" + std::string(251, 'k') + R"(", "value": "v"})"),
+      400, "INVALID_PARAMETER_VALUE",
+      "Tag key '" + std::string(250, 'k') + "' had length 251, which exceeded length limit of 250");
   ExpectError(Post("experiments/set-experiment-tag",
                    prefix + R"("key": "big", "value": ")" + std::string(5001, 'v') + R"("})"),
               400, "INVALID_PARAMETER_VALUE");
@@ -150,8 +149,8 @@ TEST_P(HandlersTest, CreateRunResolvesNames) {
 
 TEST_P(HandlersTest, RunUpdateDeleteRestore) {
   std::string run = CreateRun(CreateExperiment("upd"));
-  Reply updated = Post("runs/update", R"({"run_uuid": ")" + run +
-                                          R"(", "status": "FINISHED", "end_time": 9})");
+  Reply updated =
+      Post("runs/update", R"({"run_uuid": ")" + run + R"(", "status": "FINISHED", "end_time": 9})");
   ASSERT_EQ(updated.status, 200) << updated.text;
   EXPECT_EQ(updated.body.at("run_info").at("status").as_string(), "FINISHED");
   EXPECT_EQ(updated.body.at("run_info").at("end_time").as_int64(), 9);
@@ -163,8 +162,8 @@ TEST_P(HandlersTest, RunUpdateDeleteRestore) {
   Reply deleted = Get("runs/get?run_id=" + run);
   EXPECT_EQ(deleted.body.at("run").at("info").at("lifecycle_stage").as_string(), "deleted");
   EXPECT_TRUE(deleted.body.at("run").at("inputs").as_object().empty());
-  ExpectError(Post("runs/log-metric", R"({"run_id": ")" + run +
-                                          R"(", "key": "m", "value": 1, "timestamp": 1})"),
+  ExpectError(Post("runs/log-metric",
+                   R"({"run_id": ")" + run + R"(", "key": "m", "value": 1, "timestamp": 1})"),
               400, "INVALID_PARAMETER_VALUE");
   EXPECT_EQ(Post("runs/restore", R"({"run_id": ")" + run + R"("})").status, 200);
   ExpectError(Get("runs/get?run_id=deadbeef"), 404, "RESOURCE_DOES_NOT_EXIST");
@@ -174,8 +173,7 @@ TEST_P(HandlersTest, TagsAndParams) {
   std::string run = CreateRun(CreateExperiment("tp"));
   std::string prefix = R"({"run_id": ")" + run + R"(", )";
   EXPECT_EQ(Post("runs/set-tag", prefix + R"("key": "note", "value": "hello"})").status, 200);
-  EXPECT_EQ(Post("runs/set-tag", prefix + R"("key": "mlflow.runName", "value": "renamed"})")
-                .status,
+  EXPECT_EQ(Post("runs/set-tag", prefix + R"("key": "mlflow.runName", "value": "renamed"})").status,
             200);
   EXPECT_EQ(Get("runs/get?run_id=" + run).body.at("run").at("info").at("run_name").as_string(),
             "renamed");
@@ -187,11 +185,11 @@ TEST_P(HandlersTest, TagsAndParams) {
               "alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and "
               "slashes (/).");
   // MLflow truncates these silently; we refuse them.
-  ExpectError(Post("runs/set-tag", prefix + R"("key": "big", "value": ")" +
-                                       std::string(8001, 'v') + R"("})"),
+  ExpectError(Post("runs/set-tag",
+                   prefix + R"("key": "big", "value": ")" + std::string(8001, 'v') + R"("})"),
               400, "INVALID_PARAMETER_VALUE");
-  ExpectError(Post("runs/log-parameter", prefix + R"("key": "p", "value": ")" +
-                                             std::string(6001, 'v') + R"("})"),
+  ExpectError(Post("runs/log-parameter",
+                   prefix + R"("key": "p", "value": ")" + std::string(6001, 'v') + R"("})"),
               400, "INVALID_PARAMETER_VALUE");
   EXPECT_EQ(Post("runs/delete-tag", prefix + R"("key": "note"})").status, 200);
   ExpectError(Post("runs/delete-tag", prefix + R"("key": "note"})"), 404,
@@ -201,7 +199,8 @@ TEST_P(HandlersTest, TagsAndParams) {
   ExpectError(Post("runs/log-parameter", prefix + R"("key": "lr", "value": "0.02"})"), 400,
               "INVALID_PARAMETER_VALUE",
               "Changing param values is not allowed. Param with key='lr' was already logged with "
-              "value='0.01' for run ID='" + run + "'. Attempted logging new value '0.02'.");
+              "value='0.01' for run ID='" +
+                  run + "'. Attempted logging new value '0.02'.");
   ExpectError(Post("runs/log-parameter", prefix + R"("key": "epochs", "value": 10})"), 400,
               "INVALID_PARAMETER_VALUE",
               std::string("Invalid value 10 for parameter 'value' supplied:  Hint: Value was of "
@@ -227,15 +226,14 @@ TEST_P(HandlersTest, LogModelAppendsHistory) {
       history = std::string(tag.at("value").as_string());
     }
   }
-  const std::string entry =
-      R"({"run_id": "r", "artifact_path": "model", "utc_time_created": "t", )"
-      R"("flavors": {"pf": {"a": 1}}})";
+  const std::string entry = R"({"run_id": "r", "artifact_path": "model", "utc_time_created": "t", )"
+                            R"("flavors": {"pf": {"a": 1}}})";
   EXPECT_EQ(history, "[" + entry + ", " + entry + "]");
   ExpectError(Post("runs/log-model", R"({"run_id": ")" + run + R"(", "model_json": "{not json"})"),
               400, "INVALID_PARAMETER_VALUE",
               "Malformed model info. \n {not json \n is not a valid JSON.");
-  ExpectError(Post("runs/log-model", R"({"run_id": ")" + run +
-                                         R"(", "model_json": "{\"artifact_path\": \"m\"}"})"),
+  ExpectError(Post("runs/log-model",
+                   R"({"run_id": ")" + run + R"(", "model_json": "{\"artifact_path\": \"m\"}"})"),
               400, "INVALID_PARAMETER_VALUE",
               "Model json is missing mandatory fields: {'flavors', 'run_id', 'utc_time_created'}");
 }

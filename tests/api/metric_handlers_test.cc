@@ -1,10 +1,11 @@
+#include "api/metric_handlers.h"
+
 #include <chrono>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "api/handler_test_fixture.h"
-#include "api/metric_handlers.h"
 
 namespace bucketflow::api {
 namespace {
@@ -13,8 +14,8 @@ namespace json = boost::json;
 
 std::string MetricJson(std::string_view key, double value, int64_t timestamp, int64_t step) {
   return R"({"key": ")" + std::string(key) + R"(", "value": )" + std::to_string(value) +
-         R"(, "timestamp": )" + std::to_string(timestamp) + R"(, "step": )" +
-         std::to_string(step) + "}";
+         R"(, "timestamp": )" + std::to_string(timestamp) + R"(, "step": )" + std::to_string(step) +
+         "}";
 }
 
 std::string Batch(const std::string& run, size_t metrics, size_t params) {
@@ -33,16 +34,24 @@ TEST_P(HandlersTest, LogMetricConversionsAndHistory) {
   std::string run = CreateRun(CreateExperiment("metrics"));
   std::string prefix = R"({"run_id": ")" + run + R"(", )";
   EXPECT_EQ(Post("runs/log-metric", prefix + R"("key": "m", "value": "NaN", "timestamp": 1,
-                                              "step": 1})").status, 200);
-  EXPECT_EQ(Post("runs/log-metric", prefix + R"("key": "m", "value": "Infinity", "timestamp": 2,
-                                              "step": 2})").status, 200);
-  EXPECT_EQ(Post("runs/log-metric", prefix + R"("key": "m", "value": "-Infinity",
-                                              "timestamp": 3, "step": 3})").status, 200);
-  EXPECT_EQ(Post("runs/log-metric", prefix + R"("key": "m", "value": true, "timestamp": "4",
-                                              "step": 4})").status, 200);
-  EXPECT_EQ(Post("runs/log-metric", prefix + R"("key": "m", "value": "1.25", "timestamp": 5})")
+                                              "step": 1})")
                 .status,
             200);
+  EXPECT_EQ(Post("runs/log-metric", prefix + R"("key": "m", "value": "Infinity", "timestamp": 2,
+                                              "step": 2})")
+                .status,
+            200);
+  EXPECT_EQ(Post("runs/log-metric", prefix + R"("key": "m", "value": "-Infinity",
+                                              "timestamp": 3, "step": 3})")
+                .status,
+            200);
+  EXPECT_EQ(Post("runs/log-metric", prefix + R"("key": "m", "value": true, "timestamp": "4",
+                                              "step": 4})")
+                .status,
+            200);
+  EXPECT_EQ(
+      Post("runs/log-metric", prefix + R"("key": "m", "value": "1.25", "timestamp": 5})").status,
+      200);
   Reply history = Get("metrics/get-history?run_id=" + run + "&metric_key=m&max_results=1");
   ASSERT_EQ(history.status, 200) << history.text;
   const json::array& points = history.body.at("metrics").as_array();
@@ -76,8 +85,8 @@ TEST_P(HandlersTest, LogMetricBadInput) {
   // MLflow answers 500 (object value) or stores garbage (NaN literal, float timestamp).
   ExpectError(Post("runs/log-metric", prefix + R"("key": "m", "value": {"v": 1}, "timestamp": 1})"),
               400, "INVALID_PARAMETER_VALUE");
-  ExpectError(Post("runs/log-metric", prefix + R"("key": "m", "value": NaN, "timestamp": 1})"),
-              400, "INVALID_PARAMETER_VALUE");
+  ExpectError(Post("runs/log-metric", prefix + R"("key": "m", "value": NaN, "timestamp": 1})"), 400,
+              "INVALID_PARAMETER_VALUE");
   ExpectError(Post("runs/log-metric", prefix + R"("key": "m", "value": 4.0,
                                                "timestamp": 1700000000000.5})"),
               400, "INVALID_PARAMETER_VALUE");
@@ -174,8 +183,8 @@ TEST_P(HandlersTest, BulkIntervalSamplesLikeMlflow) {
   };
   log_steps(run1, 10);
   log_steps(run2, 20);
-  std::string base = "metrics/get-history-bulk-interval?run_ids=" + run1 + "&run_ids=" + run2 +
-                     "&metric_key=loss";
+  std::string base =
+      "metrics/get-history-bulk-interval?run_ids=" + run1 + "&run_ids=" + run2 + "&metric_key=loss";
   Reply all = Get(base);
   ASSERT_EQ(all.status, 200) << all.text;
   EXPECT_EQ(StepsOf(all, run1).size(), 10u);
@@ -202,8 +211,9 @@ TEST_P(HandlersTest, BulkIntervalSamplesLikeMlflow) {
                   kHint);
   EXPECT_EQ(Get("metrics/get-history-bulk-interval?run_ids=deadbeef&metric_key=loss").text, "{}");
 
-  Reply bulk = Call("GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id=" + run2 +
-                               "&metric_key=loss&max_results=4",
+  Reply bulk = Call("GET",
+                    "/ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id=" + run2 +
+                        "&metric_key=loss&max_results=4",
                     "", "");
   ASSERT_EQ(bulk.status, 200) << bulk.text;
   EXPECT_EQ(StepsOf(bulk, run2), (std::vector<int64_t>{0, 1, 2, 3}));
@@ -225,8 +235,8 @@ TEST_P(HandlersTest, LargeHistorySerialisesFast) {
     std::string body = R"({"run_id": ")" + run + R"(", "metrics": [)";
     for (int i = 0; i < 1000; ++i) {
       int64_t step = chunk * 1000 + i;
-      body += (i ? "," : "") + MetricJson("loss", 0.001 * static_cast<double>(step),
-                                          1700000000000 + step, step);
+      body += (i ? "," : "") +
+              MetricJson("loss", 0.001 * static_cast<double>(step), 1700000000000 + step, step);
     }
     ASSERT_EQ(Post("runs/log-batch", body + "]}").status, 200);
   }

@@ -1,10 +1,10 @@
 #include "api/request_params.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace bucketflow::api {
 namespace {
@@ -140,12 +140,9 @@ struct TypeErrorCase {
 
 TEST(RequestParamsTest, TypeErrorMessagesNameThePythonType) {
   const std::vector<TypeErrorCase> cases = {
-      {R"({"x": 123})", "123", "int"},
-      {R"({"x": {"a": "b"}})", R"({"a":"b"})", "dict"},
-      {R"({"x": [1]})", "[1]", "list"},
-      {R"({"x": true})", "true", "bool"},
-      {R"({"x": 2.5})", "2.5", "float"},
-      {R"({"x": 2.0})", "2.0", "float"},
+      {R"({"x": 123})", "123", "int"},   {R"({"x": {"a": "b"}})", R"({"a":"b"})", "dict"},
+      {R"({"x": [1]})", "[1]", "list"},  {R"({"x": true})", "true", "bool"},
+      {R"({"x": 2.5})", "2.5", "float"}, {R"({"x": 2.0})", "2.0", "float"},
   };
   for (const TypeErrorCase& test : cases) {
     SCOPED_TRACE(test.json);

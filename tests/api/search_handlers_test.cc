@@ -55,19 +55,20 @@ TEST_P(HandlersTest, SearchRunsParameters) {
                                       R"("], "order_by": ["metrics.loss", "metrics.loss DESC"]})"),
               400, "INVALID_PARAMETER_VALUE",
               "`order_by` contains duplicate fields: ['metrics.loss', 'metrics.loss DESC']");
-  ExpectError(Post("runs/search", R"({"experiment_ids": [")" + exp + R"("], "max_results": 50001})"),
-              400, "INVALID_PARAMETER_VALUE",
-              std::string("Invalid value 50001 for parameter 'max_results' supplied:  Hint: "
-                          "Value was of type 'int'.") +
-                  kHint);
+  ExpectError(
+      Post("runs/search", R"({"experiment_ids": [")" + exp + R"("], "max_results": 50001})"), 400,
+      "INVALID_PARAMETER_VALUE",
+      std::string("Invalid value 50001 for parameter 'max_results' supplied:  Hint: "
+                  "Value was of type 'int'.") +
+          kHint);
   ExpectError(Post("runs/search", R"({"experiment_ids": [")" + exp + R"("], "order_by": "x"})"),
               400, "INVALID_PARAMETER_VALUE");
   ExpectError(Post("runs/search", R"({"experiment_ids": ")" + exp + R"("})"), 400,
               "INVALID_PARAMETER_VALUE");
   ASSERT_EQ(Post("runs/delete", R"({"run_id": ")" + run + R"("})").status, 200);
   EXPECT_EQ(Post("runs/search", R"({"experiment_ids": [")" + exp + R"("]})").text, "{}");
-  Reply deleted = Post("runs/search", R"({"experiment_ids": [")" + exp +
-                                          R"("], "run_view_type": "DELETED_ONLY"})");
+  Reply deleted = Post(
+      "runs/search", R"({"experiment_ids": [")" + exp + R"("], "run_view_type": "DELETED_ONLY"})");
   EXPECT_EQ(deleted.body.at("runs").as_array().size(), 1u);
 }
 

@@ -1,8 +1,8 @@
 #include "artifacts/artifact_path.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace bucketflow::artifacts {
 namespace {
@@ -25,7 +25,7 @@ TEST(ArtifactPathTest, NormalisesSafePaths) {
       {"dir\\..\\escape.txt", "dir\\..\\escape.txt"},  // a literal name on POSIX, as MLflow
       {"...", "..."},
       {"a/..b/c..", "a/..b/c.."},
-      {"100%.txt", "100%.txt"},       // malformed escape stays literal
+      {"100%.txt", "100%.txt"},  // malformed escape stays literal
       {"caf\xc3\xa9.txt", "caf\xc3\xa9.txt"},
       {"1/abc/artifacts", "1/abc/artifacts"},
   };
@@ -49,12 +49,12 @@ TEST(ArtifactPathTest, RejectsHostilePaths) {
       "//etc/golden-abs.txt",
       "file#frag.txt",
       "#",
-      "%2E%2E/escape.txt",           // decoded again: ".."
+      "%2E%2E/escape.txt",  // decoded again: ".."
       "%2E%2E%2Fescape.txt",
-      "%252E%252E%252Fescape.txt",   // double-encoded, as MLflow refuses
-      "a%zz/%2E%2E",                 // a malformed escape does not hide a later ".."
-      "file%2523frag",               // '#' after two decodings
-      "%2Fetc",                      // absolute after decoding
+      "%252E%252E%252Fescape.txt",  // double-encoded, as MLflow refuses
+      "a%zz/%2E%2E",                // a malformed escape does not hide a later ".."
+      "file%2523frag",              // '#' after two decodings
+      "%2Fetc",                     // absolute after decoding
       "C:/Windows",
       "c:\\Windows",
       "\\\\server\\share",
@@ -106,9 +106,14 @@ TEST(ArtifactPathTest, UrlPathIsDecodedOnce) {
     ASSERT_TRUE(got.ok()) << c.raw;
     EXPECT_EQ(*got, c.expected) << c.raw;
   }
-  const std::string hostile[] = {"../escape.txt", "%2E%2E/escape.txt", "dir%2F..%2F..%2Fescape.txt",
-                                 "%252E%252E%252Fescape.txt", "/etc/x", "file%23frag.txt",
-                                 "a%00b", "a%0Ab"};
+  const std::string hostile[] = {"../escape.txt",
+                                 "%2E%2E/escape.txt",
+                                 "dir%2F..%2F..%2Fescape.txt",
+                                 "%252E%252E%252Fescape.txt",
+                                 "/etc/x",
+                                 "file%23frag.txt",
+                                 "a%00b",
+                                 "a%0Ab"};
   for (const std::string& raw : hostile) {
     Result<std::string> got = NormalizeUrlPath(raw);
     ASSERT_FALSE(got.ok()) << raw;

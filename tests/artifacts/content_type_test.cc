@@ -1,22 +1,30 @@
 #include "artifacts/content_type.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace bucketflow::artifacts {
 namespace {
 
 TEST(ContentTypeTest, MatchesMlflowGuesses) {
   const std::pair<std::string, std::string> cases[] = {
-      {"hello.txt", "text/plain"},       {"data.json", "text/plain"},
-      {"conf.yaml", "text/plain"},       {"train.log", "text/plain"},
-      {"table.csv", "text/plain"},       {"MLmodel", "text/plain"},
-      {"MLproject", "text/plain"},       {"image.png", "image/png"},
-      {"photo.JPG", "image/jpeg"},       {"page.html", "text/html"},
-      {"report.pdf", "application/pdf"}, {"model.pkl", "application/octet-stream"},
-      {"empty.bin", "application/octet-stream"}, {"README", "application/octet-stream"},
-      {".bashrc", "application/octet-stream"},   {"NOTES.TXT", "application/octet-stream"},
+      {"hello.txt", "text/plain"},
+      {"data.json", "text/plain"},
+      {"conf.yaml", "text/plain"},
+      {"train.log", "text/plain"},
+      {"table.csv", "text/plain"},
+      {"MLmodel", "text/plain"},
+      {"MLproject", "text/plain"},
+      {"image.png", "image/png"},
+      {"photo.JPG", "image/jpeg"},
+      {"page.html", "text/html"},
+      {"report.pdf", "application/pdf"},
+      {"model.pkl", "application/octet-stream"},
+      {"empty.bin", "application/octet-stream"},
+      {"README", "application/octet-stream"},
+      {".bashrc", "application/octet-stream"},
+      {"NOTES.TXT", "application/octet-stream"},
       {"archive.tar.gz", "application/octet-stream"},
   };
   for (const auto& [name, type] : cases) {

@@ -1,13 +1,12 @@
 #include "artifacts/local/local_repository.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace bucketflow::artifacts {
 namespace {

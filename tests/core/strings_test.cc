@@ -12,9 +12,11 @@ TEST(StringsTest, UrlDecodeTable) {
     std::optional<std::string> want;
   };
   const Case cases[] = {
-      {"a%20b", false, "a b"},    {"a+b", true, "a b"},      {"a+b", false, "a+b"},
-      {"%2E%2e", false, ".."},    {"%", false, std::nullopt}, {"%4", false, std::nullopt},
-      {"%zz", false, std::nullopt}, {"", false, ""},         {"%252E", false, "%2E"},
+      {"a%20b", false, "a b"},      {"a+b", true, "a b"},
+      {"a+b", false, "a+b"},        {"%2E%2e", false, ".."},
+      {"%", false, std::nullopt},   {"%4", false, std::nullopt},
+      {"%zz", false, std::nullopt}, {"", false, ""},
+      {"%252E", false, "%2E"},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(UrlDecode(c.in, c.plus), c.want) << c.in;

@@ -58,7 +58,8 @@ TEST_F(ServerTest, ContentLengthUploadWithExpectContinue) {
 
 TEST_F(ServerTest, ExpectContinueOnOrdinaryRoute) {
   TestClient client = Connect();
-  client.Send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  client.Send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
   EXPECT_EQ(client.ReadExactly(25), "HTTP/1.1 100 Continue\r\n\r\n");
   client.Send("hello");
   EXPECT_EQ(client.Read().body(), "hello");
@@ -112,15 +113,16 @@ TEST_F(ServerTest, FailingSinkWriteEndsTransferOnce) {
 
 TEST_F(ServerTest, UploadOverStreamLimit) {
   TestClient declared = Connect();
-  TestResponse too_big = declared.RoundTrip("PUT /upload/x HTTP/1.1\r\nHost: x\r\nContent-Length: " +
-                                            std::to_string(kMaxStream + 1) + "\r\n\r\n");
+  TestResponse too_big = declared.RoundTrip(
+      "PUT /upload/x HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(kMaxStream + 1) +
+      "\r\n\r\n");
   EXPECT_EQ(too_big.result_int(), 413u);
   EXPECT_EQ(sink_record_->finish_calls, 0);  // no sink was started
 
   TestClient chunked = Connect();
-  TestResponse response = chunked.RoundTrip(
-      "PUT /upload/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
-      ChunkedBody(Pattern(kMaxStream + 1000), 1 << 20));
+  TestResponse response =
+      chunked.RoundTrip("PUT /upload/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                        ChunkedBody(Pattern(kMaxStream + 1000), 1 << 20));
   EXPECT_EQ(response.result_int(), 400u);  // what the sink's Finish answered
   std::lock_guard lock(sink_record_->mu);
   EXPECT_EQ(sink_record_->finish_calls, 1);
@@ -130,8 +132,8 @@ TEST_F(ServerTest, UploadOverStreamLimit) {
 TEST_F(ServerTest, StreamedResponseWithKnownSize) {
   constexpr size_t kSize = 5 * 1000 * 1000 + 7;
   TestClient client = Connect();
-  TestResponse response =
-      client.RoundTrip("GET /stream/" + std::to_string(kSize) + "?known HTTP/1.1\r\nHost: x\r\n\r\n");
+  TestResponse response = client.RoundTrip("GET /stream/" + std::to_string(kSize) +
+                                           "?known HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(response.result_int(), 200u);
   EXPECT_EQ(response[bhttp::field::content_length], std::to_string(kSize));
   EXPECT_FALSE(response.chunked());
@@ -148,8 +150,7 @@ TEST_F(ServerTest, StreamedResponseChunkedAndHead) {
       client.RoundTrip("GET /stream/" + std::to_string(kSize) + " HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_TRUE(response.chunked());
   EXPECT_TRUE(response.body() == Pattern(kSize));
-  TestResponse head =
-      client.RoundTrip("HEAD /stream/100?known HTTP/1.1\r\nHost: x\r\n\r\n", true);
+  TestResponse head = client.RoundTrip("HEAD /stream/100?known HTTP/1.1\r\nHost: x\r\n\r\n", true);
   EXPECT_EQ(head[bhttp::field::content_length], "100");
   EXPECT_EQ(client.RoundTrip("GET /stream/0 HTTP/1.1\r\nHost: x\r\n\r\n").body(), "");
 
@@ -174,7 +175,7 @@ TEST_F(ServerTest, StopLetsInFlightRequestFinish) {
   EXPECT_EQ(response.result_int(), 200u);
   EXPECT_EQ(response.body(), "slow done");
   EXPECT_FALSE(response.keep_alive());
-  waiter.join();  // returns once drained, well before the 30 s grace period
+  waiter.join();    // returns once drained, well before the 30 s grace period
   server_->Stop();  // idempotent
 }
 

@@ -60,8 +60,8 @@ namespace {
 
 TEST_F(ServerTest, GetAndPostOnOneKeepAliveConnection) {
   TestClient client = Connect();
-  TestResponse get = client.RoundTrip(
-      "GET /echo?a=1&b=%20 HTTP/1.1\r\nHost: x\r\nAccept: text/x-test\r\n\r\n");
+  TestResponse get =
+      client.RoundTrip("GET /echo?a=1&b=%20 HTTP/1.1\r\nHost: x\r\nAccept: text/x-test\r\n\r\n");
   EXPECT_EQ(get.result_int(), 200u);
   EXPECT_EQ(get.body(), "GET /echo q=a=1&b=%20 has=1 body=");
   EXPECT_EQ(get[bhttp::field::content_type], "text/plain");
@@ -134,8 +134,7 @@ TEST_F(ServerTest, BodyOverLimitIs413Json) {
   TestResponse declared = client.RoundTrip("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " +
                                            std::to_string(kMaxBody + 1) + "\r\n\r\n");
   EXPECT_EQ(declared.result_int(), 413u);
-  EXPECT_NE(declared.body().find("\"error_code\": \"INVALID_PARAMETER_VALUE\""),
-            std::string::npos);
+  EXPECT_NE(declared.body().find("\"error_code\": \"INVALID_PARAMETER_VALUE\""), std::string::npos);
   EXPECT_FALSE(declared.keep_alive());
   EXPECT_TRUE(client.ServerClosed());
 
@@ -173,8 +172,7 @@ TEST_F(ServerTest, MalformedRequestIs400AndClosed) {
   EXPECT_TRUE(client.ServerClosed());
 
   TestClient bad_length = Connect();
-  EXPECT_EQ(bad_length.RoundTrip("POST /echo HTTP/1.1\r\nContent-Length: abc\r\n\r\n")
-                .result_int(),
+  EXPECT_EQ(bad_length.RoundTrip("POST /echo HTTP/1.1\r\nContent-Length: abc\r\n\r\n").result_int(),
             400u);
 }
 
@@ -185,8 +183,8 @@ TEST_F(ServerTest, LongRequestLineIs414AndHugeHeaderIs431) {
   EXPECT_EQ(long_line.result_int(), 414u);
 
   TestClient huge = Connect();
-  TestResponse huge_header = huge.RoundTrip("GET /echo HTTP/1.1\r\nX-Big: " +
-                                            std::string(70 * 1024, 'b') + "\r\n\r\n");
+  TestResponse huge_header =
+      huge.RoundTrip("GET /echo HTTP/1.1\r\nX-Big: " + std::string(70 * 1024, 'b') + "\r\n\r\n");
   EXPECT_EQ(huge_header.result_int(), 431u);
   EXPECT_TRUE(huge.ServerClosed());
 }

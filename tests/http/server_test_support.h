@@ -2,18 +2,9 @@
 
 // A test server with a fixed route table, plus a small blocking Beast client to drive it.
 
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-
-#include <chrono>
-#include <condition_variable>
-#include <future>
-#include <memory>
-#include <mutex>
-#include <span>
-#include <stdexcept>
-#include <string>
-#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,7 +15,15 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <gtest/gtest.h>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "http/router.h"
 #include "http/server.h"
@@ -174,8 +173,7 @@ class ServerTest : public ::testing::Test {
     server_ = std::make_unique<Server>(config, router_, [this](const AccessRecord& record) {
       std::lock_guard lock(log_mu_);
       access_log_.push_back(std::string(record.method) + " " + std::string(record.target) + " " +
-                            std::to_string(record.status) + " " +
-                            std::to_string(record.bytes_out));
+                            std::to_string(record.status) + " " + std::to_string(record.bytes_out));
       log_cv_.notify_all();
     });
     ASSERT_TRUE(server_->Start().ok());

@@ -1,18 +1,18 @@
 #include "model/validation.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace bucketflow::model {
 namespace {
 
 TEST(NormalizePosixPathTest, MatchesPythonPosixpath) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"a/../b", "b"},   {"a//b", "a/b"}, {"./a", "a"},     {"a/", "a"},  {"", "."},
-      {"..", ".."},      {"../a", "../a"}, {"/a/../..", "/"}, {"//a", "//a"}, {"///a", "/a"},
-      {"a/./b/.", "a/b"}, {"a b:c", "a b:c"},
+      {"a/../b", "b"}, {"a//b", "a/b"}, {"./a", "a"},       {"a/", "a"},
+      {"", "."},       {"..", ".."},    {"../a", "../a"},   {"/a/../..", "/"},
+      {"//a", "//a"},  {"///a", "/a"},  {"a/./b/.", "a/b"}, {"a b:c", "a b:c"},
   };
   for (const auto& [in, out] : cases) EXPECT_EQ(NormalizePosixPath(in), out) << in;
 }
@@ -24,10 +24,18 @@ struct NameCase {
 
 TEST(ValidateNameTest, TableOfKeys) {
   const std::vector<NameCase> cases = {
-      {"loss", true},         {"eval/acc:top-1.x y", true}, {"été", true},
-      {std::string(250, 'k'), true},  {std::string(251, 'k'), false}, {"bad key!", false},
-      {"a/../b", false},      {"./a", false},               {"/abs", false},
-      {"a//b", false},        {"..", false},                {"a\\b", false},
+      {"loss", true},
+      {"eval/acc:top-1.x y", true},
+      {"été", true},
+      {std::string(250, 'k'), true},
+      {std::string(251, 'k'), false},
+      {"bad key!", false},
+      {"a/../b", false},
+      {"./a", false},
+      {"/abs", false},
+      {"a//b", false},
+      {"..", false},
+      {"a\\b", false},
   };
   for (const NameCase& test : cases) {
     EXPECT_EQ(ValidateMetricName(test.name, "name").ok(), test.ok) << test.name;

@@ -64,9 +64,8 @@ Result<std::string> FakeStore::CreateExperiment(const store::NewExperiment& expe
   model::Experiment& created = experiments_[id];
   created.experiment_id = id;
   created.name = experiment.name;
-  created.artifact_location = experiment.artifact_location.empty()
-                                  ? "mlflow-artifacts:/" + id
-                                  : experiment.artifact_location;
+  created.artifact_location = experiment.artifact_location.empty() ? "mlflow-artifacts:/" + id
+                                                                   : experiment.artifact_location;
   created.tags = experiment.tags;
   return id;
 }
@@ -202,8 +201,7 @@ Status FakeStore::RestoreRun(std::string_view run_id) {
 }
 
 Status FakeStore::LogBatch(std::string_view run_id, std::span<const model::Metric> metrics,
-                           std::span<const model::Param> params,
-                           std::span<const model::Tag> tags) {
+                           std::span<const model::Param> params, std::span<const model::Tag> tags) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(StoredRun * run, FindActiveRun(run_id));
   for (const model::Param& param : params) {
@@ -238,8 +236,7 @@ Status FakeStore::DeleteTag(std::string_view run_id, std::string_view key) {
   return Status::Ok();
 }
 
-Status FakeStore::LogInputs(std::string_view run_id,
-                            std::span<const model::DatasetInput> inputs) {
+Status FakeStore::LogInputs(std::string_view run_id, std::span<const model::DatasetInput> inputs) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(StoredRun * run, FindActiveRun(run_id));
   run->run.inputs.insert(run->run.inputs.end(), inputs.begin(), inputs.end());

@@ -30,11 +30,9 @@ class FakeStore final : public store::Store {
   Status DeleteRun(std::string_view run_id) override;
   Status RestoreRun(std::string_view run_id) override;
   Status LogBatch(std::string_view run_id, std::span<const model::Metric> metrics,
-                  std::span<const model::Param> params,
-                  std::span<const model::Tag> tags) override;
+                  std::span<const model::Param> params, std::span<const model::Tag> tags) override;
   Status DeleteTag(std::string_view run_id, std::string_view key) override;
-  Status LogInputs(std::string_view run_id,
-                   std::span<const model::DatasetInput> inputs) override;
+  Status LogInputs(std::string_view run_id, std::span<const model::DatasetInput> inputs) override;
   Result<std::vector<model::Metric>> GetMetricHistory(std::string_view run_id,
                                                       std::string_view key) override;
   Result<store::RunPage> SearchRuns(const store::RunSearch& search) override;

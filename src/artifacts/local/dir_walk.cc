@@ -1,5 +1,3 @@
-#include "artifacts/local/dir_walk_internal.h"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,6 +10,7 @@
 #include <memory>
 
 #include "artifacts/artifact_path.h"
+#include "artifacts/local/dir_walk_internal.h"
 
 namespace bucketflow::artifacts {
 namespace {

@@ -224,9 +224,9 @@ Result<std::unique_ptr<ArtifactWriter>> LocalArtifactRepository::OpenWrite(std::
   if (!file.valid()) {
     return ErrnoStatus(errno, "write", path);
   }
-  return std::unique_ptr<ArtifactWriter>(std::make_unique<LocalWriter>(
-      std::move(root.fd), std::move(temp_name), std::move(file), std::move(split),
-      std::string(path)));
+  return std::unique_ptr<ArtifactWriter>(
+      std::make_unique<LocalWriter>(std::move(root.fd), std::move(temp_name), std::move(file),
+                                    std::move(split), std::string(path)));
 }
 
 Status LocalArtifactRepository::Delete(std::string_view path) {
