@@ -9,7 +9,7 @@ build_pkgs=(
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libpugixml-dev
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
-test_pkgs=(python3 python3-pytest python3-requests python3-boto3 python3-botocore)
+test_pkgs=(python3 python3-pytest python3-requests python3-boto3 python3-botocore clang-format)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
