@@ -70,7 +70,7 @@ Result<std::optional<model::RunStatus>> ReadRunStatus(const RequestParams& param
 }
 
 // log-parameter words a changed value differently from log-batch (whose message the store
-// produces), so the single-param case is checked here first.
+// produces). Ok when the param is new or unchanged.
 Status CheckParamUnchanged(Services& services, std::string_view run_id, const model::Param& param) {
   ASSIGN_OR_RETURN(model::Run run, services.store.GetRun(run_id));
   for (const model::Param& existing : run.params) {
@@ -179,8 +179,12 @@ Result<std::string> LogParameter(const RequestParams& params, Services& services
   RETURN_IF_ERROR(model::ValidateParamName(key, "key"));
   RETURN_IF_ERROR(model::ValidateParamValue(value));
   model::Param param_list[] = {{std::move(key), std::move(value)}};
-  RETURN_IF_ERROR(CheckParamUnchanged(services, run_id, param_list[0]));
-  RETURN_IF_ERROR(services.store.LogBatch(run_id, {}, param_list, {}));
+  Status logged = services.store.LogBatch(run_id, {}, param_list, {});
+  if (logged.code() == Code::kInvalidArgument) {
+    // Read the run only on failure, to word a changed value as log-parameter does.
+    RETURN_IF_ERROR(CheckParamUnchanged(services, run_id, param_list[0]));
+  }
+  RETURN_IF_ERROR(logged);
   return EmptyJson();
 }
 
