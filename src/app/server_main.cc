@@ -33,6 +33,9 @@ std::shared_ptr<spdlog::logger> MakeLogger(const std::string& level) {
   auto logger = spdlog::stderr_logger_mt("bucketflow");
   logger->set_level(spdlog::level::from_str(level));
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  // Modules below app log through spdlog's default logger: make it this one, so every line
+  // has the same format and level.
+  spdlog::set_default_logger(logger);
   return logger;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace bucketflow::s3 {
@@ -10,6 +11,8 @@ struct Credentials {
   std::string access_key_id = {};
   std::string secret_access_key = {};
   std::string session_token = {};  // Empty for long-term keys.
+  // When temporary credentials stop working, in milliseconds since the epoch; 0 = never.
+  int64_t expires_at_ms = 0;
 };
 
 // "Credentials{access_key_id=AKID..., secret_access_key=*****, session_token=*****}": the key id
