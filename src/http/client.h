@@ -12,21 +12,22 @@
 
 namespace bucketflow::http {
 
-// One outgoing HTTP request.
+// One outgoing HTTP request. Every member has a default, so designated initializers may name
+// only the ones they need ({.method = "PUT", .url = u}) without -Wmissing-field-initializers.
 struct ClientRequest {
   std::string method = "GET";
   // Absolute and already percent-encoded: "http://127.0.0.1:17580/bucket/a%20b?list-type=2".
-  std::string url;
-  Headers headers;
+  std::string url{};
+  Headers headers{};
   // The body: `body`, or, when `body_source` is set, streamed from it (borrowed; `body_size`
   // bytes, sent with Content-Length so S3 accepts it).
-  std::string body;
+  std::string body{};
   BodySource* body_source = nullptr;
-  std::optional<uint64_t> body_size;
+  std::optional<uint64_t> body_size{};
   // When set, a 2xx response body is handed over in chunks instead of collected; a non-ok
   // Status from it aborts the transfer. Other statuses are always collected into
   // ClientResponse::body (error bodies are small and must be parsed).
-  std::function<Status(std::string_view)> on_body;
+  std::function<Status(std::string_view)> on_body{};
   int connect_timeout_ms = 5000;
   // Aborts a transfer that moves no bytes for this long; 0 = never.
   int idle_timeout_ms = 30000;
@@ -34,8 +35,8 @@ struct ClientRequest {
 
 struct ClientResponse {
   int status = 0;
-  Headers headers;
-  std::string body;
+  Headers headers{};
+  std::string body{};
   // The first header with this name (case-insensitive), or nullopt.
   std::optional<std::string_view> Header(std::string_view name) const;
 };
