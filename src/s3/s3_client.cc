@@ -1,0 +1,208 @@
+#include "s3/s3_client.h"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "core/crypto.h"
+
+// The signing, sending and retrying every S3 call shares. The operations live in
+// s3_objects.cc and s3_multipart.cc.
+namespace bucketflow::s3 {
+namespace {
+
+constexpr uint64_t kMinPartSize = uint64_t{5} << 20;
+constexpr uint64_t kMaxPartSize = uint64_t{5} << 30;
+
+Status ValidateConfig(const S3ClientConfig& config) {
+  if (config.region.empty()) {
+    return Status::InvalidArgument("S3 client config needs a region");
+  }
+  RETURN_IF_ERROR(ValidateRetryPolicy(config.retry));
+  if (config.multipart_part_size < kMinPartSize || config.multipart_part_size > kMaxPartSize) {
+    return Status::InvalidArgument("S3 multipart part size must be 5 MiB..5 GiB, got ",
+                                   config.multipart_part_size);
+  }
+  if (config.connect_timeout_ms < 0 || config.idle_timeout_ms < 0) {
+    return Status::InvalidArgument("S3 client timeouts must not be negative");
+  }
+  return Status::Ok();
+}
+
+bool IsSuccess(int status) { return status >= 200 && status < 300; }
+
+std::string_view PayloadHash(const S3Client::Call& call, std::string& storage) {
+  if (call.small_body != nullptr) {
+    storage = Sha256Hex(*call.small_body);
+    return storage;
+  }
+  if (call.body == nullptr) {
+    return kEmptyPayloadSha256;
+  }
+  if (call.body->data) {
+    storage = Sha256Hex(*call.body->data);
+    return storage;
+  }
+  // Hashing a stream would mean reading it twice; S3 accepts unsigned payloads over TLS.
+  return kUnsignedPayload;
+}
+
+Status ValidateBody(const UploadBody& body) {
+  const int kinds = (body.data ? 1 : 0) + (body.open ? 1 : 0) + (body.source != nullptr ? 1 : 0);
+  if (kinds != 1) {
+    return Status::InvalidArgument("an S3 upload body needs exactly one of data, open, source");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<S3Client>> S3Client::Create(S3ClientConfig config,
+                                                   http::HttpTransport& transport,
+                                                   CredentialsProvider& credentials,
+                                                   const Clock& clock) {
+  RETURN_IF_ERROR(ValidateConfig(config));
+  if (config.endpoint.empty()) {
+    config.endpoint = "https://s3." + config.region + ".amazonaws.com";
+  }
+  ASSIGN_OR_RETURN(Endpoint endpoint, ParseEndpoint(config.endpoint));
+  return std::make_unique<S3Client>(Passkey{}, std::move(config), std::move(endpoint), transport,
+                                    credentials, clock);
+}
+
+S3Client::S3Client(Passkey /*only Create*/, S3ClientConfig config, Endpoint endpoint,
+                   http::HttpTransport& transport, CredentialsProvider& credentials,
+                   const Clock& clock)
+    : config_(std::move(config)),
+      endpoint_(std::move(endpoint)),
+      signer_(S3SignerConfig(config_.region)),
+      transport_(transport),
+      credentials_(credentials),
+      clock_(clock) {}
+
+Target S3Client::TargetFor(std::string_view bucket, std::string_view key) const {
+  bool virtual_hosted = config_.addressing_style == AddressingStyle::kVirtualHosted;
+  if (config_.addressing_style == AddressingStyle::kAuto) {
+    virtual_hosted = IsAwsEndpoint(endpoint_) && IsVirtualHostCompatible(bucket);
+  }
+  return ResolveTarget(endpoint_, virtual_hosted, bucket, key);
+}
+
+Result<http::ClientRequest> S3Client::BuildRequest(const Call& call,
+                                                   const Credentials& credentials) {
+  const Target target = TargetFor(call.bucket, call.key);
+  std::string hash_storage;
+  const std::string_view payload_hash = PayloadHash(call, hash_storage);
+  http::Headers headers{{"Host", target.host}};
+  headers.insert(headers.end(), call.headers.begin(), call.headers.end());
+  ASSIGN_OR_RETURN(const HeaderList signed_headers,
+                   signer_.SignHeaders({.method = call.method,
+                                        .path = target.path,
+                                        .query = call.query,
+                                        .headers = headers,
+                                        .payload_hash = payload_hash},
+                                       credentials, clock_.NowMillis() / 1000));
+  headers.insert(headers.end(), signed_headers.begin(), signed_headers.end());
+
+  http::ClientRequest request;
+  request.method = std::string(call.method);
+  request.url = BuildUrl(endpoint_, target, call.query);
+  request.headers = std::move(headers);
+  request.connect_timeout_ms = config_.connect_timeout_ms;
+  request.idle_timeout_ms = config_.idle_timeout_ms;
+  if (call.small_body != nullptr) {
+    request.body = *call.small_body;
+  } else if (call.body != nullptr && call.body->data) {
+    request.body = *call.body->data;
+  }
+  return request;
+}
+
+Result<http::ClientResponse> S3Client::Attempt(const Call& call, http::BodySource* stream,
+                                               bool& delivered) {
+  ASSIGN_OR_RETURN(const Credentials credentials, credentials_.Get());
+  ASSIGN_OR_RETURN(http::ClientRequest request, BuildRequest(call, credentials));
+  if (stream != nullptr) {
+    request.body_source = stream;
+    request.body_size = call.body->size;
+  }
+  if (call.on_body) {
+    request.on_body = [&call, &delivered](std::string_view chunk) {
+      delivered = true;
+      return call.on_body(chunk);
+    };
+  }
+  ASSIGN_OR_RETURN(http::ClientResponse response, transport_.Send(request));
+  if (!IsSuccess(response.status)) {
+    return ErrorFromResponse(response);
+  }
+  if (call.check_success) {
+    RETURN_IF_ERROR(call.check_success(response));
+  }
+  return response;
+}
+
+Result<http::ClientResponse> S3Client::Execute(const Call& call) {
+  RETURN_IF_ERROR(ValidateBucketName(call.bucket));
+  if (call.body != nullptr) {
+    RETURN_IF_ERROR(ValidateBody(*call.body));
+  }
+  // A one-shot stream is consumed by the first attempt, so it cannot be sent again.
+  const bool one_shot = call.body != nullptr && call.body->source != nullptr;
+  const int max_attempts = one_shot ? 1 : config_.retry.max_attempts;
+  for (int attempt = 0;; ++attempt) {
+    std::unique_ptr<http::BodySource> opened;
+    http::BodySource* stream = one_shot ? call.body->source : nullptr;
+    if (call.body != nullptr && call.body->open) {
+      ASSIGN_OR_RETURN(opened, call.body->open());
+      if (opened == nullptr) {
+        return Status::InvalidArgument("S3 upload body factory returned no stream");
+      }
+      stream = opened.get();
+    }
+    // Bytes handed to on_body cannot be taken back, so a download that started is not retried.
+    bool delivered = false;
+    Result<http::ClientResponse> result = Attempt(call, stream, delivered);
+    if (result.ok() || delivered || !IsRetryable(result.status()) || attempt + 1 >= max_attempts) {
+      if (!result.ok() && attempt > 0) {
+        return Status(result.status().code(), result.status().message() + " (after " +
+                                                  std::to_string(attempt + 1) + " attempts)");
+      }
+      return result;
+    }
+    SleepBeforeRetry(config_.retry, attempt);
+  }
+}
+
+Result<std::string> S3Client::Presign(const Call& call, int64_t expires_seconds) {
+  RETURN_IF_ERROR(ValidateBucketName(call.bucket));
+  RETURN_IF_ERROR(ValidateKey(call.key));
+  if (expires_seconds < 1) {
+    return Status::InvalidArgument("presign expiry must be at least 1 second, got ",
+                                   expires_seconds);
+  }
+  ASSIGN_OR_RETURN(const Credentials credentials, credentials_.Get());
+  const int64_t now_ms = clock_.NowMillis();
+  int64_t expires = std::min(expires_seconds, kMaxPresignExpiresSeconds);
+  if (credentials.expires_at_ms != 0) {
+    // A URL signed with temporary credentials stops working when they do.
+    const int64_t remaining = (credentials.expires_at_ms - now_ms) / 1000;
+    if (remaining < 1) {
+      return Status::FailedPrecondition("credentials expire too soon to presign a URL");
+    }
+    expires = std::min(expires, remaining);
+  }
+  const Target target = TargetFor(call.bucket, call.key);
+  const http::Headers headers{{"Host", target.host}};
+  ASSIGN_OR_RETURN(const QueryParams auth, signer_.Presign({.method = call.method,
+                                                            .path = target.path,
+                                                            .query = call.query,
+                                                            .headers = headers,
+                                                            .payload_hash = kUnsignedPayload},
+                                                           credentials, now_ms / 1000, expires));
+  QueryParams query = call.query;
+  query.insert(query.end(), auth.begin(), auth.end());
+  return BuildUrl(endpoint_, target, query);
+}
+
+}  // namespace bucketflow::s3
