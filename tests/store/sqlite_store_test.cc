@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite/database.h"
+#include "store/sqlite/migrations.h"
 #include "store/sqlite_store_test_util.h"
 
 namespace bucketflow::store {
@@ -267,7 +268,7 @@ TEST_F(SqliteStoreTest, ReopenKeepsDataAndDoesNotRecreateDefault) {
   EXPECT_EQ(MakeExperiment("next"), "2");
   auto version = UpgradeSqliteDatabase(sqlite_, config_, clock_);
   ASSERT_TRUE(version.ok()) << version.status().ToString();
-  EXPECT_EQ(*version, 1);
+  EXPECT_EQ(*version, LatestSchemaVersion());
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaIsRefusedWithClearError) {

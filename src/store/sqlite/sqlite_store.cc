@@ -57,7 +57,10 @@ SqliteStore::SqliteStore(const Config& config, const Clock& clock,
     : config_(config),
       clock_(clock),
       readers_(std::move(readers)),
-      writer_(std::move(writer_db), group_commit_max_batch, [this] { metric_keys_.Clear(); }) {}
+      writer_(std::move(writer_db), group_commit_max_batch, [this] {
+        metric_keys_.Clear();
+        pending_metrics_.reset();
+      }) {}
 
 std::optional<int64_t> ParseExperimentId(std::string_view id) {
   int64_t value = 0;

@@ -109,6 +109,10 @@ class SqliteStore final : public Store {
   Status LogParams(Database& db, std::string_view run_id, int64_t run,
                    std::span<const model::Param> params);
   Status LogMetrics(Database& db, int64_t run, std::span<const model::Metric> metrics);
+  // Counts `added` rows staged in metrics_pending and moves them into metrics past a threshold.
+  Status NotePendingMetrics(Database& db, int64_t added);
+  // Moves metrics_pending into metrics (inside the caller's transaction).
+  Status MovePendingMetrics(Database& db);
   Status LogInput(Database& db, const RunRow& run, const model::DatasetInput& input);
   Status SetRunLifecycle(std::string_view run_id, bool active);
 
@@ -121,6 +125,8 @@ class SqliteStore final : public Store {
   MetricKeyCache metric_keys_;
   // Per-batch scratch for the latest-metric reduction, reused so the hot path does not allocate.
   std::vector<std::pair<int64_t, size_t>> latest_scratch_;
+  // Rows in metrics_pending; unknown (recounted on next use) after any rollback.
+  std::optional<int64_t> pending_metrics_;
 
   Writer writer_;  // last: its thread may touch the members above, so it stops first
 };
