@@ -115,6 +115,16 @@ Status Server::Impl::Start() {
                                    "': ", ec.message());
   }
   RETURN_IF_ERROR(Listen(endpoints.begin()->endpoint()));
+  if (config_.handle_signals) {
+    // Installed before any I/O thread runs, so no lock is needed for signals_ yet.
+    signals_.emplace(control_, SIGINT, SIGTERM);
+    signals_->async_wait([this](const boost::system::error_code& signal_ec, int signal_number) {
+      if (!signal_ec) {
+        spdlog::info("received signal {}, shutting down", signal_number);
+        DoStop();
+      }
+    });
+  }
   work_.emplace(io_.get_executor());
   asio::co_spawn(control_, AcceptLoop(), [](const std::exception_ptr& error) {
     if (error) {
@@ -294,21 +304,7 @@ void Server::Impl::FinishDrain() {
   work_.reset();
 }
 
-void Server::Impl::Wait() {
-  asio::post(control_, [this] {
-    if (stopping_.load()) {
-      return;
-    }
-    signals_.emplace(control_, SIGINT, SIGTERM);
-    signals_->async_wait([this](const boost::system::error_code& ec, int signal_number) {
-      if (!ec) {
-        spdlog::info("received signal {}, shutting down", signal_number);
-        DoStop();
-      }
-    });
-  });
-  Join();
-}
+void Server::Impl::Wait() { Join(); }
 
 void Server::Impl::RunIo() {
   while (true) {

@@ -23,6 +23,9 @@ struct ServerConfig {
   // a request) is closed: idle keep-alive connections, stalled uploads, half-open peers.
   // 0 disables.
   int idle_timeout_seconds = 60;
+  // Stop gracefully on SIGINT/SIGTERM, caught from Start() on: a signal that arrives after the
+  // server answers its first request but before Wait() must not kill the process.
+  bool handle_signals = false;
 };
 
 // Called once per finished request, for the access log.
@@ -37,8 +40,8 @@ struct AccessRecord {
 using AccessLogger = std::function<void(const AccessRecord&)>;
 
 // An HTTP/1.1 server (Boost.Beast, keep-alive) that dispatches to a Router.
-// Start() binds and returns; Wait() blocks until Stop() or SIGINT/SIGTERM, then lets in-flight
-// requests finish. A handler that throws produces 500 INTERNAL_ERROR and a log line.
+// Start() binds and returns; Wait() blocks until Stop() (or a signal, with handle_signals), then
+// lets in-flight requests finish. A handler that throws produces 500 INTERNAL_ERROR and a log line.
 class Server {
  public:
   Server(ServerConfig config, const Router& router, AccessLogger access_logger);
@@ -48,7 +51,7 @@ class Server {
 
   Status Start();
   uint16_t port() const;  // REQUIRES: Start() succeeded
-  // Handles SIGINT/SIGTERM by stopping; returns when stopped and drained.
+  // Returns when stopped and drained.
   void Wait();
   // Safe to call from any thread.
   void Stop();
