@@ -250,6 +250,7 @@ Result<ServerConfig> ResolveServerConfig(const ServerOptions& options) {
   config.http.host = options.host;
   config.http.port = static_cast<uint16_t>(options.port);
   config.http.threads = options.workers;
+  config.http.handle_signals = true;
   config.log_level = options.log_level == "warning" ? "warn" : options.log_level;
   config.warnings = IgnoredFlagWarnings(options);
   return config;
