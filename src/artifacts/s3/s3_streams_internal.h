@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "artifacts/artifact_repository.h"
+#include "s3/s3_client.h"
+
+// The reader and writer behind S3ArtifactRepository; internal to src/artifacts/s3.
+namespace bucketflow::artifacts {
+
+// One object: the client that reaches it, its bucket and its key. The client is borrowed.
+struct S3ObjectRef {
+  s3::S3Client& client;
+  std::string bucket;
+  std::string key;
+};
+
+// Pulls an object with ranged GETs of at most `chunk_size` bytes, so memory stays at one chunk
+// whatever the object's size.
+class S3ArtifactReader final : public ArtifactReader {
+ public:
+  S3ArtifactReader(S3ObjectRef object, uint64_t size, uint64_t chunk_size);
+
+  Result<size_t> Read(std::span<char> buffer) override;
+  uint64_t size() const override { return size_; }
+
+ private:
+  Status Fill();
+
+  s3::S3Client& client_;
+  const std::string bucket_;
+  const std::string key_;
+  const uint64_t size_;
+  const uint64_t chunk_size_;
+  std::string chunk_;
+  size_t chunk_pos_ = 0;
+  uint64_t next_offset_ = 0;  // object offset of the next byte to fetch
+};
+
+// Buffers up to one part; a body that never outgrows it is one PutObject on Commit(), a larger
+// one a multipart upload whose parts are sent as they fill. A failure, or destruction before a
+// successful Commit(), aborts the upload so no partial object ever appears.
+class S3ArtifactWriter final : public ArtifactWriter {
+ public:
+  S3ArtifactWriter(S3ObjectRef object, std::string content_type, uint64_t part_size);
+  ~S3ArtifactWriter() override;
+  S3ArtifactWriter(const S3ArtifactWriter&) = delete;
+  S3ArtifactWriter& operator=(const S3ArtifactWriter&) = delete;
+
+  Status Write(std::string_view chunk) override;
+  Status Commit() override;
+
+ private:
+  enum class State { kOpen, kCommitted, kFailed };
+
+  Status CheckOpen() const;
+  // Sends buffer_ as the next part, starting the multipart upload first if needed.
+  Status FlushPart();
+  Status CommitMultipart();
+  // Marks the writer failed and aborts any multipart upload; returns `error`.
+  Status Fail(Status error);
+  void AbortUpload();
+
+  s3::S3Client& client_;
+  const std::string bucket_;
+  const std::string key_;
+  const std::string content_type_;
+  const uint64_t part_size_;
+  std::string buffer_;
+  std::optional<std::string> upload_id_;
+  std::vector<s3::CompletedPart> parts_;
+  State state_ = State::kOpen;
+};
+
+}  // namespace bucketflow::artifacts
