@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite against a built tree and ends with one line "N passed, N failed".
 # Usage: scripts/run-tests.sh BUILD_DIR
-# Starts (and stops) whatever real components the suites need; each suite that needs a
-# component starts it itself through the scripts in scripts/.
+# Starts (and stops) whatever real components the suites need through the scripts in scripts/:
+# a private radosgw (scripts/rgw-up.sh) for the S3 end-to-end tests, always stopped and purged
+# on exit. If it cannot start, the S3 tests fail (they never skip).
 set -uo pipefail
 build_dir=$(realpath "${1:?usage: run-tests.sh BUILD_DIR}")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +26,31 @@ if [[ -z "$ctest_total" || "$ctest_total" == 0 ]]; then
 fi
 passed=$((passed + ctest_total - ctest_failed))
 failed=$((failed + ctest_failed))
+
+# radosgw for tests/e2e/test_s3_artifacts.py, in its own directory and on free ports so that it
+# never collides with a developer's cluster (rgw-up.sh's default directory and ports).
+rgw_dir="${BF_RGW_TEST_DIR:-$(mktemp -d -u "${TMPDIR:-/tmp}/bucketflow-rgw-tests.XXXXXX")}"
+free_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+stop_rgw() {
+  [[ -d $rgw_dir ]] || return 0
+  "$root/scripts/rgw-down.sh" "$rgw_dir" --purge >"$out_dir/rgw-down.log" 2>&1 \
+    || echo "run-tests: rgw-down.sh failed; see $out_dir/rgw-down.log" >&2
+}
+trap stop_rgw EXIT
+if BF_RGW_PORT="${BF_RGW_PORT:-$(free_port)}" BF_RGW_MON_PORT="${BF_RGW_MON_PORT:-$(free_port)}" \
+    "$root/scripts/rgw-up.sh" "$rgw_dir" >"$out_dir/rgw-up.log" 2>&1; then
+  # shellcheck disable=SC1091
+  . "$rgw_dir/env"
+  export BF_RGW_ENV_FILE="$rgw_dir/env"
+else
+  tail -n 20 "$out_dir/rgw-up.log" >&2
+  echo "run-tests: radosgw did not start; the S3 tests will fail" >&2
+  # Never let the tests fall back to some other cluster's env file.
+  unset BF_RGW_ENDPOINT
+  export BF_RGW_ENV_FILE=/nonexistent
+fi
 
 # End-to-end tests: the built server over HTTP.
 export BUCKETFLOW_BIN="$build_dir/src/cli/bucketflow"

@@ -62,8 +62,9 @@ Result<std::string> LocalDirectory(std::string_view flag, std::string_view value
     }
     return WithoutTrailingSlashes(UrlDecode(rest, false).value_or(std::string(rest)));
   }
-  return Status::InvalidArgument(flag, ": '", scheme,
-                                 "' artifact stores are not supported yet; use a local path");
+  return Status::InvalidArgument(
+      flag, ": '", scheme,
+      "' artifact stores are not supported; use s3://BUCKET[/PREFIX] or a local path");
 }
 
 Result<std::string> ResolveDefaultArtifactRoot(const ServerOptions& options) {
@@ -155,6 +156,22 @@ std::vector<std::string> IgnoredFlagWarnings(const ServerOptions& options) {
   return warnings;
 }
 
+void AddS3Flags(CLI::App& command, ServerOptions& options) {
+  command.add_option("--role-arn", options.role_arn,
+                     "IAM role to assume for S3 artifacts (default: use the base credentials)");
+  command.add_option("--external-id", options.external_id, "External ID for --role-arn");
+  command.add_option("--role-session-name", options.role_session_name, "AssumeRole session name")
+      ->capture_default_str();
+  command.add_option("--region", options.region,
+                     "S3 and STS region (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)");
+  command.add_option("--s3-endpoint-url", options.s3_endpoint_url,
+                     "S3 endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)");
+  command.add_option("--sts-endpoint-url", options.sts_endpoint_url,
+                     "STS endpoint (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, AWS)");
+  command.add_option("--s3-addressing", options.s3_addressing, "path, virtual or auto")
+      ->capture_default_str();
+}
+
 }  // namespace
 
 void AddServerFlags(CLI::App& command, ServerOptions& options) {
@@ -180,9 +197,10 @@ void AddServerFlags(CLI::App& command, ServerOptions& options) {
       ->envname("MLFLOW_DEFAULT_ARTIFACT_ROOT");
   command
       .add_option("--artifacts-destination", options.artifacts_destination,
-                  "Where proxied artifacts are stored (file:// URI or path)")
+                  "Where proxied artifacts are stored (s3://BUCKET[/PREFIX], file:// URI or path)")
       ->envname("MLFLOW_ARTIFACTS_DESTINATION")
       ->capture_default_str();
+  AddS3Flags(command, options);
   command.add_flag("--serve-artifacts,!--no-serve-artifacts", options.serve_artifacts,
                    "Serve /api/2.0/mlflow-artifacts (default: on)");
   command.add_flag("--artifacts-only", options.artifacts_only, "Not supported yet");
@@ -243,9 +261,16 @@ Result<ServerConfig> ResolveServerConfig(const ServerOptions& options) {
   ASSIGN_OR_RETURN(config.sqlite, ResolveBackendStore(options.backend_store_uri));
   ASSIGN_OR_RETURN(config.store.default_artifact_root, ResolveDefaultArtifactRoot(options));
   config.api.serve_artifacts = options.serve_artifacts;
-  if (options.serve_artifacts) {
-    ASSIGN_OR_RETURN(config.artifacts_destination,
-                     LocalDirectory("--artifacts-destination", options.artifacts_destination));
+  if (SchemeOf(options.artifacts_destination) == "s3") {
+    if (options.serve_artifacts) {
+      ASSIGN_OR_RETURN(config.s3, ResolveS3Artifacts(options));
+    }
+  } else {
+    RETURN_IF_ERROR(CheckNoS3Flags(options));
+    if (options.serve_artifacts) {
+      ASSIGN_OR_RETURN(config.artifacts_destination,
+                       LocalDirectory("--artifacts-destination", options.artifacts_destination));
+    }
   }
   config.http.host = options.host;
   config.http.port = static_cast<uint16_t>(options.port);

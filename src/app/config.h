@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "api/services.h"
 #include "core/status.h"
 #include "http/server.h"
+#include "s3/s3_client.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -39,6 +41,28 @@ struct ServerOptions {
   std::string uvicorn_opts;
   std::string expose_prometheus;
   bool dev = false;
+  // S3 artifact storage (with --artifacts-destination s3://BUCKET[/PREFIX]). Empty strings mean
+  // "not given": region and endpoints then fall back to the AWS_* environment variables.
+  std::string role_arn;     // empty: the base credentials are used directly
+  std::string external_id;  // needs role_arn
+  std::string role_session_name = "bucketflow";
+  std::string region;
+  std::string s3_endpoint_url;
+  std::string sts_endpoint_url;
+  std::string s3_addressing = "auto";  // path, virtual or auto
+};
+
+// Where proxied artifacts go when --artifacts-destination is an s3:// URI.
+struct S3ArtifactsConfig {
+  std::string bucket;
+  std::string prefix;  // no leading or trailing '/'; may be empty
+  std::string region = "us-east-1";
+  std::string s3_endpoint;   // scheme://host[:port]; empty: AWS's endpoint for the region
+  std::string sts_endpoint;  // scheme://host[:port]; empty: AWS's endpoint for the region
+  s3::AddressingStyle addressing = s3::AddressingStyle::kAuto;
+  std::string role_arn;  // empty: no AssumeRole
+  std::string external_id;
+  std::string role_session_name = "bucketflow";
 };
 
 // The validated configuration the server runs with.
@@ -47,8 +71,11 @@ struct ServerConfig {
   store::SqliteConfig sqlite;
   store::Config store;
   api::ApiConfig api;
-  // Local directory behind /api/2.0/mlflow-artifacts; empty when artifacts are not served.
+  // Local directory behind /api/2.0/mlflow-artifacts; empty when artifacts are not served or
+  // go to S3.
   std::string artifacts_destination;
+  // Set when proxied artifacts live in S3 instead of artifacts_destination.
+  std::optional<S3ArtifactsConfig> s3;
   std::string log_level = "info";  // a spdlog level name
   // One line per accepted-but-ignored flag, logged once at startup.
   std::vector<std::string> warnings;
@@ -59,6 +86,13 @@ void AddServerFlags(CLI::App& command, ServerOptions& options);
 
 // Validates everything once. An error message is one line for stderr.
 Result<ServerConfig> ResolveServerConfig(const ServerOptions& options);
+
+// The S3 settings for --artifacts-destination s3://BUCKET[/PREFIX], with region and endpoints
+// falling back to AWS_REGION / AWS_DEFAULT_REGION and AWS_ENDPOINT_URL_S3 / _STS /
+// AWS_ENDPOINT_URL (s3_config.cc).
+Result<S3ArtifactsConfig> ResolveS3Artifacts(const ServerOptions& options);
+// Fails when an S3-only flag is given without an s3:// --artifacts-destination.
+Status CheckNoS3Flags(const ServerOptions& options);
 
 // "sqlite:///relative.db", "sqlite:////abs.db" or a plain file path -> the SQLite settings.
 // Other databases (postgresql://, mysql://) are refused as not supported yet.

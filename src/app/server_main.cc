@@ -12,6 +12,7 @@
 
 #include "api/routes.h"
 #include "api/services.h"
+#include "app/s3_artifacts.h"
 #include "artifacts/local/local_repository.h"
 #include "core/clock.h"
 #include "http/router.h"
@@ -83,15 +84,28 @@ int RunServer(const ServerConfig& config) {
     return Fail("cannot open the backend store " + config.sqlite.path + ": " +
                 store.status().message());
   }
-  std::unique_ptr<artifacts::LocalArtifactRepository> artifacts;
-  if (config.api.serve_artifacts) {
+  std::unique_ptr<S3Artifacts> s3;
+  std::unique_ptr<artifacts::LocalArtifactRepository> local;
+  artifacts::ArtifactRepository* artifacts = nullptr;
+  std::string artifacts_description = "not served";
+  if (config.s3) {
+    Result<std::unique_ptr<S3Artifacts>> opened = S3Artifacts::Open(*config.s3, clock);
+    if (!opened.ok()) {
+      return Fail(opened.status().message());
+    }
+    s3 = std::move(*opened);
+    artifacts = &s3->repository();
+    artifacts_description = s3->description();
+  } else if (config.api.serve_artifacts) {
     if (Status ready = PrepareArtifactsDestination(config.artifacts_destination); !ready.ok()) {
       return Fail(ready.message());
     }
-    artifacts = std::make_unique<artifacts::LocalArtifactRepository>(config.artifacts_destination);
+    local = std::make_unique<artifacts::LocalArtifactRepository>(config.artifacts_destination);
+    artifacts = local.get();
+    artifacts_description = config.artifacts_destination;
   }
   api::Services services{.store = **store,
-                         .artifacts = artifacts.get(),
+                         .artifacts = artifacts,
                          .open_local_repository = OpenLocalRepository,
                          .clock = clock,
                          .config = config.api};
@@ -104,8 +118,7 @@ int RunServer(const ServerConfig& config) {
   std::printf("Listening on http://%s:%u\n", DisplayHost(config.http.host).c_str(),
               static_cast<unsigned>(server.port()));
   std::fflush(stdout);
-  logger->info("store {}, artifacts {}", config.sqlite.path,
-               artifacts ? config.artifacts_destination : std::string("not served"));
+  logger->info("store {}, artifacts {}", config.sqlite.path, artifacts_description);
   server.Wait();
   logger->info("stopped");
   logger->flush();

@@ -5,7 +5,7 @@
 #include "app/config.h"
 
 // The composition root: the one place that picks concrete implementations (SQLite store, local
-// artifact directory, Beast server) and wires them together.
+// artifact directory or S3 bucket, Beast server) and wires them together.
 namespace bucketflow::app {
 
 // Runs the server until SIGINT/SIGTERM, then drains in-flight requests. Prints
