@@ -126,10 +126,13 @@ Status S3ArtifactWriter::Commit() {
   if (upload_id_) {
     return CommitMultipart();
   }
-  s3::PutObjectRequest request{.bucket = bucket_,
-                               .key = key_,
-                               .body = {.data = std::move(buffer_)},
-                               .content_type = content_type_};
+  // Filled field by field: g++ 12 -O2 reports a false -Wmaybe-uninitialized for the nested
+  // designated initializer (UploadBody holds a std::function).
+  s3::PutObjectRequest request;
+  request.bucket = bucket_;
+  request.key = key_;
+  request.body.data = std::move(buffer_);
+  request.content_type = content_type_;
   buffer_ = std::string();
   Result<std::string> etag = client_.PutObject(request);
   if (!etag.ok()) {
