@@ -25,7 +25,9 @@ build-dev: test-deps
 serve: build
 	$(BUILD_REL)/src/cli/bucketflow server --host 127.0.0.1 --port 5000
 
-test: build-dev
+# The release build is part of the test: -O2 finds warnings (errors here) that Debug does not,
+# and `make serve` must keep building.
+test: build-dev build
 	scripts/run-tests.sh $(BUILD_DEV)
 
 bench: build
