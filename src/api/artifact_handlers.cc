@@ -192,83 +192,77 @@ http::Response MultipartUpload(http::Request& request, Services& services, std::
                             "repository"));
 }
 
-}  // namespace
-
-http::Response ListRunArtifacts(http::Request& request, Services& services) {
-  Result<RequestParams> params = ParseRequest(request, {});
-  if (!params.ok()) {
-    return ErrorResponse(params.status());
-  }
-  Result<std::string> run_id = params->RequiredString("run_id");
-  if (!run_id.ok()) {
-    return ErrorResponse(run_id.status());
-  }
-  Result<std::optional<std::string>> raw_path = params->OptionalString("path");
-  if (!raw_path.ok()) {
-    return ErrorResponse(raw_path.status());
-  }
-  Result<std::string> path = artifacts::NormalizePath(raw_path->value_or(""));
-  if (!path.ok()) {
-    return ErrorResponse(path.status());
-  }
-  auto run = LoadRun(*run_id, services);
-  if (!run.ok()) {
-    return ErrorResponse(run.status());
-  }
-  RunArtifacts& location = run->second;
-  auto files = location.repository->List(artifacts::JoinPath(location.prefix, *path));
-  if (!files.ok()) {
-    return ErrorResponse(files.status());
-  }
-  return JsonOk(FilesJson(*files, *path, &run->first.artifact_uri));
+// Handlers below are written as Result-returning cores (early returns through the macros) and
+// answered through Respond(), the one place their errors become MLflow error JSON.
+http::Response Respond(Result<http::Response> result) {
+  return result.ok() ? std::move(result).value() : ErrorResponse(result.status());
 }
 
-http::Response GetRunArtifact(http::Request& request, Services& services) {
+Result<http::Response> ListRunArtifactsOrError(http::Request& request, Services& services) {
+  ASSIGN_OR_RETURN(RequestParams params, ParseRequest(request, {}));
+  ASSIGN_OR_RETURN(std::string run_id, params.RequiredString("run_id"));
+  ASSIGN_OR_RETURN(std::optional<std::string> raw_path, params.OptionalString("path"));
+  ASSIGN_OR_RETURN(std::string path, artifacts::NormalizePath(raw_path.value_or("")));
+  ASSIGN_OR_RETURN(auto run, LoadRun(run_id, services));
+  RunArtifacts& location = run.second;
+  ASSIGN_OR_RETURN(std::vector<FileInfo> files,
+                   location.repository->List(artifacts::JoinPath(location.prefix, path)));
+  return JsonOk(FilesJson(files, path, &run.first.artifact_uri));
+}
+
+Result<http::Response> GetRunArtifactOrError(http::Request& request, Services& services) {
   std::optional<std::string> raw_path = QueryParam(request, "path");
   if (!raw_path.has_value()) {
-    return ErrorResponse(MissingParam("path"));
+    return MissingParam("path");
   }
-  Result<std::string> path = artifacts::NormalizePath(*raw_path);
-  if (!path.ok()) {
-    return ErrorResponse(path.status());
-  }
+  ASSIGN_OR_RETURN(std::string path, artifacts::NormalizePath(*raw_path));
   std::optional<std::string> run_id = QueryParam(request, "run_id");
   if (!run_id.has_value() || run_id->empty()) {
     run_id = QueryParam(request, "run_uuid");
   }
   if (!run_id.has_value() || run_id->empty()) {
-    return ErrorResponse(MissingParam("run_id"));
+    return MissingParam("run_id");
   }
-  auto run = LoadRun(*run_id, services);
-  if (!run.ok()) {
-    return ErrorResponse(run.status());
-  }
-  RunArtifacts& location = run->second;
-  return DownloadAttachment(*location.repository, artifacts::JoinPath(location.prefix, *path),
+  ASSIGN_OR_RETURN(auto run, LoadRun(*run_id, services));
+  RunArtifacts& location = run.second;
+  return DownloadAttachment(*location.repository, artifacts::JoinPath(location.prefix, path),
                             std::move(location.owned));
+}
+
+Result<http::Response> ListProxiedArtifactsOrError(http::Request& request,
+                                                   ArtifactRepository& repository) {
+  ASSIGN_OR_RETURN(RequestParams params, ParseRequest(request, {}));
+  ASSIGN_OR_RETURN(std::optional<std::string> raw_path, params.OptionalString("path"));
+  ASSIGN_OR_RETURN(std::string path, artifacts::NormalizePath(raw_path.value_or("")));
+  ASSIGN_OR_RETURN(std::vector<FileInfo> files, repository.List(path));
+  return JsonOk(FilesJson(files, "", nullptr));
+}
+
+Result<http::Response> DeleteProxiedArtifactOrError(http::Request& request,
+                                                    ArtifactRepository& repository) {
+  ASSIGN_OR_RETURN(std::string path, artifacts::NormalizeUrlPath(request.path_suffix));
+  if (path.empty()) {
+    return Status::InvalidArgument("Invalid path");
+  }
+  RETURN_IF_ERROR(repository.Delete(path));
+  return JsonOk("{}");
+}
+
+}  // namespace
+
+http::Response ListRunArtifacts(http::Request& request, Services& services) {
+  return Respond(ListRunArtifactsOrError(request, services));
+}
+
+http::Response GetRunArtifact(http::Request& request, Services& services) {
+  return Respond(GetRunArtifactOrError(request, services));
 }
 
 http::Response ListProxiedArtifacts(http::Request& request, Services& services) {
   if (services.artifacts == nullptr) {
     return ServingDisabled(kArtifactsRule);
   }
-  Result<RequestParams> params = ParseRequest(request, {});
-  if (!params.ok()) {
-    return ErrorResponse(params.status());
-  }
-  Result<std::optional<std::string>> raw_path = params->OptionalString("path");
-  if (!raw_path.ok()) {
-    return ErrorResponse(raw_path.status());
-  }
-  Result<std::string> path = artifacts::NormalizePath(raw_path->value_or(""));
-  if (!path.ok()) {
-    return ErrorResponse(path.status());
-  }
-  auto files = services.artifacts->List(*path);
-  if (!files.ok()) {
-    return ErrorResponse(files.status());
-  }
-  return JsonOk(FilesJson(*files, "", nullptr));
+  return Respond(ListProxiedArtifactsOrError(request, *services.artifacts));
 }
 
 http::Response DownloadProxiedArtifact(http::Request& request, Services& services) {
@@ -302,18 +296,7 @@ http::Response DeleteProxiedArtifact(http::Request& request, Services& services)
   if (services.artifacts == nullptr) {
     return ServingDisabled(kArtifactPathRule);
   }
-  Result<std::string> path = artifacts::NormalizeUrlPath(request.path_suffix);
-  if (!path.ok()) {
-    return ErrorResponse(path.status());
-  }
-  if (path->empty()) {
-    return ErrorResponse(Status::InvalidArgument("Invalid path"));
-  }
-  Status deleted = services.artifacts->Delete(*path);
-  if (!deleted.ok()) {
-    return ErrorResponse(deleted);
-  }
-  return JsonOk("{}");
+  return Respond(DeleteProxiedArtifactOrError(request, *services.artifacts));
 }
 
 http::Response CreateMultipartUpload(http::Request& request, Services& services) {
