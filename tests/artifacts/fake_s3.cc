@@ -5,32 +5,12 @@
 #include <optional>
 
 #include "core/strings.h"
+#include "s3/xml_internal.h"
 
 namespace bucketflow::testing {
 namespace {
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+using s3::XmlEscape;
 
 http::ClientResponse Error(int status, std::string_view code) {
   return Respond(status,

@@ -6,7 +6,6 @@ really are in the bucket goes around the server, with boto3.
 """
 from __future__ import annotations
 
-import hashlib
 import socket
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +14,7 @@ import pytest
 
 from bf_helpers import Api
 from s3_fixtures import S3ServerProcess, rgw, s3_server, s3_setup  # noqa: F401 (fixtures)
-from test_artifacts import ART, GeneratedFile, listing, put, root_of
+from test_artifacts import ART, listing, put, root_of, round_trip_generated
 
 
 @pytest.fixture(scope="module")
@@ -87,20 +86,7 @@ def test_nested_directory_listing(s3_api, s3_root):
 
 def test_multipart_sized_file_round_trips(s3_api, s3_setup, s3_root):
     size = 40 * 1024 * 1024 + 123  # several 8 MiB parts plus a short last one
-    body = GeneratedFile(size)
-    s3_api.ok(s3_api.raw("PUT", f"{ART}/{s3_root}/big.bin", data=body,
-                         headers={"Content-Type": "application/octet-stream"}, timeout=300))
-    assert body.sent == size
-    assert listing(s3_api, s3_root) == [{"path": "big.bin", "is_dir": False, "file_size": size}]
-    got = hashlib.sha256()
-    n = 0
-    with s3_api.raw("GET", f"{ART}/{s3_root}/big.bin", stream=True, timeout=300) as r:
-        assert r.status_code == 200
-        for chunk in r.iter_content(1 << 20):
-            got.update(chunk)
-            n += len(chunk)
-    assert n == size
-    assert got.hexdigest() == body.sha.hexdigest()
+    round_trip_generated(s3_api, f"{s3_root}/big.bin", size, timeout=300)
     head = s3_setup.role_s3().head_object(Bucket=s3_setup.bucket, Key=bucket_key(s3_setup, s3_root, "big.bin"))
     assert head["ContentLength"] == size
     assert "-" in head["ETag"], head["ETag"]  # "<md5>-<parts>": it went up as a multipart upload

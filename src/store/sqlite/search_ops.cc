@@ -14,8 +14,8 @@ constexpr size_t kMaxDatasetExperiments = 20;
 constexpr int64_t kMaxDatasetSummaries = 1000;
 
 // Runs the compiled id query; returns at most query.limit ids plus the next page token.
-Result<std::pair<std::vector<int64_t>, std::string>> RunIdQuery(Database& db,
-                                                                const CompiledQuery& query) {
+Result<std::pair<std::vector<int64_t>, std::string>> PageIdQuery(Database& db,
+                                                                 const CompiledQuery& query) {
   ASSIGN_OR_RETURN(Statement stmt, db.Prepare(query.sql));
   RETURN_IF_ERROR(BindSqlValues(stmt.raw(), query.binds));
   std::vector<int64_t> ids;
@@ -38,7 +38,7 @@ Result<std::pair<std::vector<int64_t>, std::string>> RunIdQuery(Database& db,
 Result<RunPage> SqliteStore::SearchRuns(const RunSearch& search) {
   ASSIGN_OR_RETURN(CompiledQuery query, CompileRunSearch(search));
   ReaderPool::Lease reader = readers_->Acquire();
-  ASSIGN_OR_RETURN(auto ids_and_token, RunIdQuery(reader.db(), query));
+  ASSIGN_OR_RETURN(auto ids_and_token, PageIdQuery(reader.db(), query));
   RunPage page;
   ASSIGN_OR_RETURN(page.runs, LoadRuns(reader.db(), ids_and_token.first));
   page.next_page_token = std::move(ids_and_token.second);
@@ -48,7 +48,7 @@ Result<RunPage> SqliteStore::SearchRuns(const RunSearch& search) {
 Result<ExperimentPage> SqliteStore::SearchExperiments(const ExperimentSearch& search) {
   ASSIGN_OR_RETURN(CompiledQuery query, CompileExperimentSearch(search));
   ReaderPool::Lease reader = readers_->Acquire();
-  ASSIGN_OR_RETURN(auto ids_and_token, RunIdQuery(reader.db(), query));
+  ASSIGN_OR_RETURN(auto ids_and_token, PageIdQuery(reader.db(), query));
   ExperimentPage page;
   ASSIGN_OR_RETURN(page.experiments, LoadExperiments(reader.db(), ids_and_token.first));
   page.next_page_token = std::move(ids_and_token.second);
