@@ -9,9 +9,15 @@ build_pkgs=(
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libpugixml-dev
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
-test_pkgs=(python3 python3-pytest python3-requests python3-boto3 python3-botocore clang-format)
+# chromium: the web UI's browser tests drive Debian's build (playwright-core never downloads one).
+test_pkgs=(python3 python3-pytest python3-requests python3-boto3 python3-botocore clang-format chromium)
 
 want=("${build_pkgs[@]}")
+# The web UI builds with Node.js 18+ and npm; a node installed some other way (nodesource, nvm) is
+# used as it is.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  want+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--test" ]]; then
   want+=("${test_pkgs[@]}")
 fi

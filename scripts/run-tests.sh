@@ -39,7 +39,9 @@ stop_rgw() {
     || echo "run-tests: rgw-down.sh failed; see $out_dir/rgw-down.log" >&2
 }
 trap stop_rgw EXIT
+# Short STS sessions let tests/e2e/test_s3_credentials.py watch credentials expire mid-upload.
 if BF_RGW_PORT="${BF_RGW_PORT:-$(free_port)}" BF_RGW_MON_PORT="${BF_RGW_MON_PORT:-$(free_port)}" \
+    BF_RGW_STS_MIN_DURATION="${BF_RGW_STS_MIN_DURATION:-2}" \
     "$root/scripts/rgw-up.sh" "$rgw_dir" >"$out_dir/rgw-up.log" 2>&1; then
   # shellcheck disable=SC1091
   . "$rgw_dir/env"
@@ -65,6 +67,30 @@ if [[ "$e2e_passed" == 0 && "${e2e_failed:-0}" == 0 ]]; then
 fi
 passed=$((passed + e2e_passed))
 failed=$((failed + ${e2e_failed:-0}))
+
+# Web UI: unit tests (vitest), then the browser suite (chromium) against a real server, local
+# and S3 (this radosgw). BF_UI_BUCKETFLOW_BIN picks the server for the browser suite (make test
+# passes the release build, whose paint times are what users see); default: the tested build.
+strip_ansi() { sed 's/\x1b\[[0-9;]*m//g'; }
+(cd "$root/web" && npx vitest run) 2>&1 | tee "$out_dir/vitest.log"
+vitest_line=$(strip_ansi <"$out_dir/vitest.log" | grep -E '^ *Tests +[0-9]' | tail -n 1)
+vitest_passed=$(grep -oE '[0-9]+ passed' <<<"$vitest_line" | grep -oE '[0-9]+' || echo 0)
+vitest_failed=$(grep -oE '[0-9]+ failed' <<<"$vitest_line" | grep -oE '[0-9]+' || echo 0)
+if [[ "$vitest_passed" == 0 && "$vitest_failed" == 0 ]]; then
+  echo "run-tests: vitest ran no tests" >&2
+  vitest_failed=1
+fi
+(cd "$root/web" && BUCKETFLOW_BIN="${BF_UI_BUCKETFLOW_BIN:-$BUCKETFLOW_BIN}" node e2e/run.mjs) 2>&1 \
+  | tee "$out_dir/ui-e2e.log"
+ui_line=$(grep -E '^ui-e2e: [0-9]+ passed, [0-9]+ failed' "$out_dir/ui-e2e.log" | tail -n 1)
+ui_passed=$(grep -oE '[0-9]+ passed' <<<"$ui_line" | grep -oE '[0-9]+' || echo 0)
+ui_failed=$(grep -oE '[0-9]+ failed' <<<"$ui_line" | grep -oE '[0-9]+' || echo 0)
+if [[ -z "$ui_line" ]]; then
+  echo "run-tests: the browser suite did not finish" >&2
+  ui_failed=1
+fi
+passed=$((passed + vitest_passed + ui_passed))
+failed=$((failed + vitest_failed + ui_failed))
 
 echo "${passed} passed, ${failed} failed"
 [[ $failed -eq 0 ]]

@@ -15,10 +15,12 @@ ALLOWED = {
     "store": {"core", "model"},
     "s3": {"core", "http"},
     "artifacts": {"core", "s3"},
+    "onboarding": {"core", "http", "s3"},
     "auth": {"core", "store", "model"},
     "api": {"core", "model", "http", "store", "s3", "artifacts", "auth"},
-    "app": {"core", "model", "http", "store", "s3", "artifacts", "auth", "api"},
-    "cli": {"core", "model", "http", "store", "s3", "artifacts", "auth", "api", "app"},
+    "app": {"core", "model", "http", "store", "s3", "artifacts", "auth", "api", "onboarding"},
+    "cli": {"core", "model", "http", "store", "s3", "artifacts", "auth", "api", "app",
+            "onboarding"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z0-9_]+)/')
 

@@ -27,6 +27,11 @@ http::Response DeleteProxiedArtifact(http::Request& request, Services& services)
 http::Response CreateMultipartUpload(http::Request& request, Services& services);
 http::Response CompleteMultipartUpload(http::Request& request, Services& services);
 http::Response AbortMultipartUpload(http::Request& request, Services& services);
+// GET  /{api,ajax-api}/2.0/bucketflow/artifacts/download-url?run_id=&path=  (UI)
+// S3 store: {"url": <presigned GET>, "source": "bucket", "expires_at": <epoch ms>};
+// local store: {"url": "/get-artifact?path=...&run_uuid=...", "source": "server"}.
+// Missing run or file -> 404; missing, hostile or directory path -> 400.
+http::Response GetArtifactDownloadUrl(http::Request& request, Services& services);
 // POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=&path=  (UI; body <= 10 MB)
 http::StreamStart UploadRunArtifact(http::Request& request, Services& services);
 

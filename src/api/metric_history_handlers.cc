@@ -2,7 +2,7 @@
 // api/metric_handlers.h).
 #include <algorithm>
 #include <cmath>
-#include <set>
+#include <vector>
 
 #include "api/handler_common.h"
 #include "api/json_writer.h"
@@ -139,32 +139,43 @@ void WriteBulkPoint(JsonWriter& writer, const model::Metric& metric, std::string
 
 }  // namespace
 
+namespace {
+
+void SortUnique(std::vector<int64_t>& steps) {
+  std::sort(steps.begin(), steps.end());
+  steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+}
+
+}  // namespace
+
+// Sorted vectors rather than a tree set: a history can hold millions of points, and a node per
+// step costs an allocation each and most of the request's time.
 std::vector<int64_t> SampleSteps(std::span<const std::vector<int64_t>> steps_per_run,
                                  int64_t start_step, int64_t end_step, size_t max_results) {
-  std::set<int64_t> all_steps;
-  std::set<int64_t> out;
+  std::vector<int64_t> in_window;
+  std::vector<int64_t> out;
   for (const std::vector<int64_t>& steps : steps_per_run) {
     if (steps.empty()) continue;
-    all_steps.insert(steps.begin(), steps.end());
     auto [min_it, max_it] = std::minmax_element(steps.begin(), steps.end());
     for (int64_t step : {*min_it, *max_it}) {
-      if (step >= start_step && step <= end_step) out.insert(step);
+      if (step >= start_step && step <= end_step) out.push_back(step);
+    }
+    for (int64_t step : steps) {
+      if (step >= start_step && step <= end_step) in_window.push_back(step);
     }
   }
-  std::vector<int64_t> in_window;
-  for (int64_t step : all_steps) {
-    if (step >= start_step && step <= end_step) in_window.push_back(step);
-  }
+  SortUnique(in_window);
   if (in_window.size() <= max_results) {
-    out.insert(in_window.begin(), in_window.end());
+    out.insert(out.end(), in_window.begin(), in_window.end());
   } else {
     // steps[int(i * len/max)] for i in [0, max), as MLflow's _get_sampled_steps_from_steps.
     double interval = static_cast<double>(in_window.size()) / static_cast<double>(max_results);
     for (size_t i = 0; i < max_results; ++i) {
-      out.insert(in_window[static_cast<size_t>(static_cast<double>(i) * interval)]);
+      out.push_back(in_window[static_cast<size_t>(static_cast<double>(i) * interval)]);
     }
   }
-  return {out.begin(), out.end()};
+  SortUnique(out);
+  return out;
 }
 
 Result<std::string> GetMetricHistoryBulkInterval(const RequestParams& params, Services& services) {

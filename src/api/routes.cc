@@ -1,6 +1,7 @@
 #include "api/routes.h"
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -11,6 +12,7 @@
 #include "api/metric_handlers.h"
 #include "api/run_handlers.h"
 #include "api/search_handlers.h"
+#include "api/static_files.h"
 
 namespace bucketflow::api {
 namespace {
@@ -90,10 +92,11 @@ void AddArtifactServiceRoutes(http::Router& router, const std::string& p, Servic
   router.AddPrefix("POST", a + "/mpu/create/", Artifact(CreateMultipartUpload, s));
   router.AddPrefix("POST", a + "/mpu/complete/", Artifact(CompleteMultipartUpload, s));
   router.AddPrefix("POST", a + "/mpu/abort/", Artifact(AbortMultipartUpload, s));
+  router.Add("GET", p + "/bucketflow/artifacts/download-url", Artifact(GetArtifactDownloadUrl, s));
 }
 
 constexpr char kUiNotBuilt[] =
-    "Bucketflow: the web UI is not part of this build yet.\n"
+    "Bucketflow: the web UI is not built (make serve builds it, or pass --static-dir).\n"
     "The MLflow REST API is served under /api/2.0/mlflow/ and /ajax-api/2.0/mlflow/.\n";
 
 }  // namespace
@@ -102,12 +105,16 @@ http::Router BuildRouter(Services& services) {
   http::Router router;
   router.Add("GET", "/health", [](http::Request&) { return FlaskText(200, "OK"); });
   router.Add("GET", "/version", [](http::Request&) { return FlaskText(200, kMlflowVersion); });
-  // The web UI is not built yet (web/); say so instead of a bare 404.
-  router.Add("GET", "/", [](http::Request&) {
-    http::Response response = FlaskText(200, kUiNotBuilt);
-    response.content_type = "text/plain; charset=utf-8";
-    return response;
-  });
+  if (!services.config.web_dir.empty()) {
+    AddWebRoutes(router, std::make_shared<StaticFiles>(services.config.web_dir));
+  } else {
+    // No built web UI (web/dist) was found: say so instead of a bare 404.
+    router.Add("GET", "/", [](http::Request&) {
+      http::Response response = FlaskText(200, kUiNotBuilt);
+      response.content_type = "text/plain; charset=utf-8";
+      return response;
+    });
+  }
   for (const char* prefix : kPrefixes) {
     AddTrackingRoutes(router, prefix, services);
     AddArtifactServiceRoutes(router, prefix, services);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,6 +18,15 @@ struct ApiConfig {
   bool serve_artifacts = true;
   // The root that maps onto `artifacts` for proxied access, e.g. "mlflow-artifacts:".
   std::string proxied_artifact_root = "mlflow-artifacts:";
+  // Artifact downloads answer 302 to a presigned URL instead of streaming the bytes, where the
+  // repository can presign (--artifact-download redirect).
+  bool redirect_downloads = false;
+  // Lifetime of presigned read URLs (download-url, redirects); the repository shortens it to
+  // its credentials' remaining lifetime.
+  int64_t presigned_url_ttl_seconds = 300;
+  // The built web UI served at "/" (index.html plus assets/); empty: "/" answers a short text
+  // page pointing at the REST API.
+  std::string web_dir;
 };
 
 // Opens the repository for a run artifact root on this machine. `root` is a local directory

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "api/static_files.h"
 #include "core/strings.h"
 
 namespace bucketflow::app {
@@ -162,6 +163,10 @@ void AddS3Flags(CLI::App& command, ServerOptions& options) {
   command.add_option("--external-id", options.external_id, "External ID for --role-arn");
   command.add_option("--role-session-name", options.role_session_name, "AssumeRole session name")
       ->capture_default_str();
+  command
+      .add_option("--role-session-duration", options.role_session_duration,
+                  "AssumeRole DurationSeconds (1..43200; STS enforces its minimum, 900 on AWS)")
+      ->capture_default_str();
   command.add_option("--region", options.region,
                      "S3 and STS region (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)");
   command.add_option("--s3-endpoint-url", options.s3_endpoint_url,
@@ -170,6 +175,55 @@ void AddS3Flags(CLI::App& command, ServerOptions& options) {
                      "STS endpoint (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, AWS)");
   command.add_option("--s3-addressing", options.s3_addressing, "path, virtual or auto")
       ->capture_default_str();
+  command.add_flag("--skip-bucket-verify", options.skip_bucket_verify,
+                   "Start even when the bucket verification (run at start-up with --role-arn) "
+                   "fails");
+  command
+      .add_option("--presigned-url-ttl", options.presigned_url_ttl,
+                  "Lifetime in seconds of presigned artifact URLs (1..3600; never past the "
+                  "credentials' expiry)")
+      ->capture_default_str();
+  command
+      .add_option("--artifact-download", options.artifact_download,
+                  "proxy: stream downloads through the server; redirect: 302 to a presigned "
+                  "S3 URL (S3 artifact stores only)")
+      ->capture_default_str();
+}
+
+// --presigned-url-ttl and --artifact-download; redirects need a store that can presign.
+Status ResolvePresignedReads(const ServerOptions& options, ServerConfig& config) {
+  if (options.presigned_url_ttl < 1 || options.presigned_url_ttl > 3600) {
+    return Status::InvalidArgument("--presigned-url-ttl must be 1..3600 seconds, got ",
+                                   options.presigned_url_ttl);
+  }
+  config.api.presigned_url_ttl_seconds = options.presigned_url_ttl;
+  if (options.artifact_download == "redirect") {
+    if (!config.s3) {
+      return Status::InvalidArgument(
+          "--artifact-download redirect needs an s3:// --artifacts-destination (with artifact "
+          "serving on): a local artifact store has no presigned URLs");
+    }
+    config.api.redirect_downloads = true;
+  } else if (options.artifact_download != "proxy") {
+    return Status::InvalidArgument("--artifact-download must be proxy or redirect, got '",
+                                   options.artifact_download, "'");
+  }
+  return Status::Ok();
+}
+
+// --static-dir must hold a built UI; without it the UI is looked for next to the executable.
+Result<std::string> ResolveWebDir(const std::string& static_dir) {
+  if (!static_dir.empty()) {
+    std::string dir = Absolute(static_dir);
+    if (!api::IsWebDir(dir)) {
+      return Status::InvalidArgument(
+          "--static-dir ", dir, " has no index.html (build the UI with npm run build in web/)");
+    }
+    return dir;
+  }
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return api::FindWebDir(ec ? std::string() : exe.string(), BF_SOURCE_WEB_DIR);
 }
 
 }  // namespace
@@ -210,6 +264,9 @@ void AddServerFlags(CLI::App& command, ServerOptions& options) {
   command.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   command.add_option("--static-prefix", options.static_prefix, "Not supported yet");
+  command.add_option("--static-dir", options.static_dir,
+                     "The built web UI to serve at / (default: <exe_dir>/../share/bucketflow/web, "
+                     "then the source tree's web/dist)");
   command.add_option("--app-name", options.app_name, "Not supported");
   command.add_option("--gunicorn-opts", options.gunicorn_opts, "Accepted and ignored");
   command.add_option("--waitress-opts", options.waitress_opts, "Accepted and ignored");
@@ -272,6 +329,8 @@ Result<ServerConfig> ResolveServerConfig(const ServerOptions& options) {
                        LocalDirectory("--artifacts-destination", options.artifacts_destination));
     }
   }
+  RETURN_IF_ERROR(ResolvePresignedReads(options, config));
+  ASSIGN_OR_RETURN(config.api.web_dir, ResolveWebDir(options.static_dir));
   config.http.host = options.host;
   config.http.port = static_cast<uint16_t>(options.port);
   config.http.threads = options.workers;

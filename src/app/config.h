@@ -34,7 +34,10 @@ struct ServerOptions {
   int workers = 4;              // request threads
   std::string log_level = "info";
   std::string static_prefix;  // refused when set: routes would move
-  std::string app_name;       // refused when set: mlflow auth plugins are not supported
+  // The built web UI (web/dist); empty: <exe_dir>/../share/bucketflow/web, then the source
+  // tree's web/dist (development builds); neither: "/" answers a short text page.
+  std::string static_dir;
+  std::string app_name;  // refused when set: mlflow auth plugins are not supported
   // Accepted so that `mlflow server` command lines keep working; they have no effect here.
   std::string gunicorn_opts;
   std::string waitress_opts;
@@ -46,10 +49,17 @@ struct ServerOptions {
   std::string role_arn;     // empty: the base credentials are used directly
   std::string external_id;  // needs role_arn
   std::string role_session_name = "bucketflow";
+  int role_session_duration = 3600;  // AssumeRole DurationSeconds
   std::string region;
   std::string s3_endpoint_url;
   std::string sts_endpoint_url;
   std::string s3_addressing = "auto";  // path, virtual or auto
+  // Start even when the bucket verification at start-up finds a failing check (logged loudly).
+  bool skip_bucket_verify = false;
+  // Presigned reads: lifetime of download-url / redirect URLs (1..3600 s), and whether artifact
+  // downloads stream through the server ("proxy") or answer 302 to the bucket ("redirect").
+  int presigned_url_ttl = 300;
+  std::string artifact_download = "proxy";
 };
 
 // Where proxied artifacts go when --artifacts-destination is an s3:// URI.
@@ -63,6 +73,10 @@ struct S3ArtifactsConfig {
   std::string role_arn;  // empty: no AssumeRole
   std::string external_id;
   std::string role_session_name = "bucketflow";
+  int role_session_duration = 3600;  // seconds; STS enforces its own minimum (900 on AWS)
+  // With a role, onboarding::VerifyBucket runs before the server listens; a failing check stops
+  // the start unless this is set.
+  bool skip_bucket_verify = false;
 };
 
 // The validated configuration the server runs with.

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "onboarding/report.h"
+#include "onboarding/verify.h"
 #include "s3/assume_role_provider.h"
 #include "s3/credential_providers.h"
 #include "s3/credentials.h"
@@ -55,6 +57,9 @@ Status S3Artifacts::Connect(const S3ArtifactsConfig& config, const Clock& clock)
   }
   client_ = std::move(*client);
   RETURN_IF_ERROR(CheckBucket(config));
+  if (!config.role_arn.empty()) {
+    RETURN_IF_ERROR(VerifyBucket(config, clock));
+  }
   repository_ =
       std::make_unique<artifacts::S3ArtifactRepository>(*client_, config.bucket, config.prefix);
   return Status::Ok();
@@ -75,7 +80,8 @@ Result<s3::CredentialsProvider*> S3Artifacts::MakeCredentials(const S3ArtifactsC
     sts_ = std::make_unique<s3::StsClient>(std::move(sts_config), *transport_, clock);
     s3::AssumeRoleConfig role{.role_arn = config.role_arn,
                               .external_id = config.external_id,
-                              .role_session_name = config.role_session_name};
+                              .role_session_name = config.role_session_name,
+                              .duration_seconds = config.role_session_duration};
     role.refresh.description = "AssumeRole " + config.role_arn;
     role_credentials_ = s3::MakeAssumeRoleProvider(*base_credentials_, *sts_, clock, role);
     credentials = role_credentials_.get();
@@ -105,6 +111,50 @@ Status S3Artifacts::CheckBucket(const S3ArtifactsConfig& config) {
                  config.region, *region);
   }
   return Status::Ok();
+}
+
+// The same checks as `bucketflow bucket verify`, minus the AssumeRole calls without and with a
+// wrong External ID: those would fail in the customer's CloudTrail on every start, and the
+// role is assumed once, through the provider the server keeps (one AssumeRole per start).
+Status S3Artifacts::VerifyBucket(const S3ArtifactsConfig& config, const Clock& clock) {
+  const int64_t began_ms = clock.NowMillis();
+  onboarding::VerifyDeps deps{.base_credentials = *base_credentials_,
+                              .transport = *transport_,
+                              .clock = clock,
+                              .role_credentials = role_credentials_.get()};
+  const onboarding::Report report = onboarding::VerifyBucket({.bucket = config.bucket,
+                                                              .prefix = config.prefix,
+                                                              .role_arn = config.role_arn,
+                                                              .external_id = config.external_id,
+                                                              .region = config.region,
+                                                              .s3_endpoint = config.s3_endpoint,
+                                                              .sts_endpoint = config.sts_endpoint,
+                                                              .addressing = config.addressing,
+                                                              .probe_external_id = false},
+                                                             deps);
+  for (const std::string& line : onboarding::RenderTextLines(report)) {
+    spdlog::info("bucket verify: {}", line);
+  }
+  spdlog::info("bucket verify of {} took {} ms", config.bucket, clock.NowMillis() - began_ms);
+  if (report.ok()) {
+    return Status::Ok();
+  }
+  std::string failed;
+  for (const onboarding::Check& check : report.checks) {
+    if (check.outcome == onboarding::Check::Outcome::kFail) {
+      failed += (failed.empty() ? "" : "; ") + check.name + ": " + check.reason;
+    }
+  }
+  if (config.skip_bucket_verify) {
+    spdlog::warn(
+        "!!! bucket {} FAILED verification ({}) and the server starts anyway because of "
+        "--skip-bucket-verify: artifact uploads, downloads or the UI may not work !!!",
+        config.bucket, failed);
+    return Status::Ok();
+  }
+  return Status::FailedPrecondition("bucket ", config.bucket, " failed verification: ", failed,
+                                    " (see the log above for the fix; --skip-bucket-verify starts "
+                                    "anyway)");
 }
 
 }  // namespace bucketflow::app

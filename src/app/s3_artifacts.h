@@ -39,6 +39,9 @@ class S3Artifacts {
                                                    const Clock& clock);
   // HeadBucket: the bucket exists and the credentials may list it.
   Status CheckBucket(const S3ArtifactsConfig& config);
+  // With a role: onboarding::VerifyBucket through the cached role credentials, each line of
+  // the report logged; a failing check stops the start unless skip_bucket_verify.
+  Status VerifyBucket(const S3ArtifactsConfig& config, const Clock& clock);
 
   // Declared in dependency order: each member borrows the ones above it, so they are
   // destroyed in reverse.

@@ -17,6 +17,9 @@ namespace {
 constexpr size_t kMinStsParam = 2;
 constexpr size_t kMaxSessionName = 64;
 constexpr size_t kMaxExternalId = 1224;
+// AWS's ceiling for AssumeRole DurationSeconds. The floor is left to STS (900 on AWS; radosgw's
+// `rgw sts min session duration` may allow less), which refuses with a named error at startup.
+constexpr int kMaxSessionDuration = 43200;
 
 std::string Env(const char* name) {
   const char* value = std::getenv(name);
@@ -150,6 +153,9 @@ Status CheckNoS3Flags(const ServerOptions& options) {
       {"--s3-endpoint-url", !options.s3_endpoint_url.empty()},
       {"--sts-endpoint-url", !options.sts_endpoint_url.empty()},
       {"--s3-addressing", options.s3_addressing != "auto"},
+      {"--skip-bucket-verify", options.skip_bucket_verify},
+      {"--role-session-duration",
+       options.role_session_duration != ServerOptions{}.role_session_duration},
   };
   for (const auto& [flag, set] : given) {
     if (set) {
@@ -181,12 +187,20 @@ Result<S3ArtifactsConfig> ResolveS3Artifacts(const ServerOptions& options) {
     if (!options.external_id.empty()) {
       RETURN_IF_ERROR(CheckStsParam("--external-id", options.external_id, kMaxExternalId, ":/"));
     }
+    if (options.role_session_duration < 1 || options.role_session_duration > kMaxSessionDuration) {
+      return Status::InvalidArgument("--role-session-duration ", options.role_session_duration,
+                                     " must be 1 to ", kMaxSessionDuration, " seconds");
+    }
   } else if (!options.external_id.empty()) {
     return Status::InvalidArgument("--external-id needs --role-arn");
+  } else if (options.role_session_duration != ServerOptions{}.role_session_duration) {
+    return Status::InvalidArgument("--role-session-duration needs --role-arn");
   }
   config.role_arn = options.role_arn;
   config.external_id = options.external_id;
   config.role_session_name = options.role_session_name;
+  config.role_session_duration = options.role_session_duration;
+  config.skip_bucket_verify = options.skip_bucket_verify;
   return config;
 }
 

@@ -1,5 +1,6 @@
 #include "app/server_main.h"
 
+#include <malloc.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -22,6 +23,16 @@
 
 namespace bucketflow::app {
 namespace {
+
+// Artifact transfers allocate part- and chunk-sized buffers (MiBs) on whichever request thread
+// runs them. With glibc's default, a freed large block raises the mmap threshold, so later ones
+// come from per-thread arenas that keep their pages: RSS then grows by several buffers per
+// thread and stays there. A fixed threshold keeps every large buffer a fresh mapping that is
+// returned to the kernel when freed.
+void ReturnLargeBuffersToTheKernel() {
+  constexpr int kMmapThresholdBytes = 1 << 20;
+  (void)mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes);
+}
 
 // Startup failures are one clear line, then a non-zero exit.
 int Fail(const std::string& message) {
@@ -73,6 +84,7 @@ Result<std::unique_ptr<artifacts::ArtifactRepository>> OpenLocalRepository(std::
 }  // namespace
 
 int RunServer(const ServerConfig& config) {
+  ReturnLargeBuffersToTheKernel();
   std::shared_ptr<spdlog::logger> logger = MakeLogger(config.log_level);
   for (const std::string& warning : config.warnings) {
     logger->warn("{}", warning);
@@ -119,6 +131,8 @@ int RunServer(const ServerConfig& config) {
               static_cast<unsigned>(server.port()));
   std::fflush(stdout);
   logger->info("store {}, artifacts {}", config.sqlite.path, artifacts_description);
+  logger->info("web UI {}",
+               config.api.web_dir.empty() ? "not built (see web/README.md)" : config.api.web_dir);
   server.Wait();
   logger->info("stopped");
   logger->flush();

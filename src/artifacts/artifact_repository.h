@@ -18,6 +18,32 @@ struct FileInfo {
   std::optional<int64_t> file_size;  // files only
 };
 
+// A presigned URL for one artifact and when it stops working.
+struct PresignedUrl {
+  std::string url;
+  int64_t expires_at_ms = 0;  // epoch milliseconds
+};
+
+// The most parts one multipart upload may have (S3's limit).
+inline constexpr int kMaxMultipartParts = 10000;
+
+// One part of a multipart upload: where the client PUTs it (no extra headers needed).
+struct MultipartPartUrl {
+  int part_number = 0;
+  std::string url;
+};
+
+struct MultipartUpload {
+  std::string upload_id;
+  std::vector<MultipartPartUrl> parts;  // part numbers 1..num_parts, in order
+};
+
+// A part the client uploaded, as CompleteMultipartUpload needs it.
+struct UploadedPart {
+  int part_number = 0;
+  std::string etag;
+};
+
 // Reads one artifact in chunks. Used from one thread at a time.
 class ArtifactReader {
  public:
@@ -54,6 +80,47 @@ class ArtifactRepository {
   virtual Status Delete(std::string_view path) = 0;
   // Multipart uploads with presigned part URLs; kUnimplemented for stores without them.
   virtual bool SupportsMultipart() const { return false; }
+
+  // Optional capabilities below answer kUnimplemented unless the store overrides them.
+
+  // A URL that reads file `path` without the server for at most `ttl_seconds` (less if the
+  // store's credentials expire sooner). kNotFound for a missing file; kInvalidArgument for a
+  // directory.
+  virtual Result<PresignedUrl> PresignRead(std::string_view path, int64_t ttl_seconds) {
+    (void)path;
+    (void)ttl_seconds;
+    return Status::Unimplemented(
+        "Presigned URLs are not supported for the current artifact repository");
+  }
+  // Starts a multipart upload of file `path` and presigns `num_parts` (1..kMaxMultipartParts)
+  // part URLs, each valid for at most `ttl_seconds`.
+  virtual Result<MultipartUpload> CreateMultipartUpload(std::string_view path, int num_parts,
+                                                        int64_t ttl_seconds) {
+    (void)path;
+    (void)num_parts;
+    (void)ttl_seconds;
+    return MultipartUnsupported();
+  }
+  // Makes the uploaded parts (ascending part numbers) the object at `path`.
+  virtual Status CompleteMultipartUpload(std::string_view path, std::string_view upload_id,
+                                         const std::vector<UploadedPart>& parts) {
+    (void)path;
+    (void)upload_id;
+    (void)parts;
+    return MultipartUnsupported();
+  }
+  virtual Status AbortMultipartUpload(std::string_view path, std::string_view upload_id) {
+    (void)path;
+    (void)upload_id;
+    return MultipartUnsupported();
+  }
+
+ protected:
+  // MLflow's message: its client falls back to a single PUT when it sees it.
+  static Status MultipartUnsupported() {
+    return Status::Unimplemented(
+        "Multipart upload is not supported for the current artifact repository");
+  }
 };
 
 }  // namespace bucketflow::artifacts

@@ -5,6 +5,7 @@
 
 #include "app/config.h"
 #include "app/server_main.h"
+#include "cli/bucket_commands.h"
 
 namespace {
 
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
   // MLflow's `mlflow db upgrade URL` takes the URI positionally.
   upgrade->add_option("url", upgrade_uri, "Same as --backend-store-uri");
 
+  bucketflow::cli::BucketCommandState bucket_state;
+  CLI::App* bucket = bucketflow::cli::AddBucketCommands(app, bucket_state);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -57,5 +61,8 @@ int main(int argc, char** argv) {
   if (upgrade->parsed()) {
     return bucketflow::app::RunDbUpgrade(upgrade_uri);
   }
-  return UsageError("a subcommand is required: server or db upgrade");
+  if (bucket->parsed()) {
+    return bucket_state.exit_code;
+  }
+  return UsageError("a subcommand is required: server, db upgrade or bucket");
 }

@@ -57,6 +57,8 @@ void Router::AddStreamingExact(std::string method, std::string path, StreamingHa
                      .streaming = std::move(handler)});
 }
 
+void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }
+
 bool Router::PathMatches(const Route& route, std::string_view path) {
   return route.is_prefix ? path.starts_with(route.path) : path == route.path;
 }
@@ -95,6 +97,10 @@ Router::Match Router::Find(Request& request) const {
   if (merged != request.path && KnowsPath(merged)) {
     match.status = 308;
     match.location = request.has_query ? merged + "?" + request.query : merged;
+  } else if (fallback_ && MethodMatches("GET", request.method)) {
+    request.path_suffix = request.path;
+    match.status = 200;
+    match.handler = &fallback_;
   }
   return match;
 }

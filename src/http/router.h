@@ -29,6 +29,9 @@ class Router {
   void AddStreaming(std::string method, std::string prefix, StreamingHandler handler);
   // Like AddStreaming, but for one exact path (no suffix).
   void AddStreamingExact(std::string method, std::string path, StreamingHandler handler);
+  // Answers GET and HEAD requests whose path no route knows, instead of 404 (a single-page
+  // app's client-side routes). Paths that only need their slashes merged still get the 308.
+  void SetFallback(Handler handler);
 
   struct Match {
     const Handler* handler = nullptr;
@@ -57,6 +60,7 @@ class Router {
   std::string AllowFor(std::string_view path) const;
 
   std::vector<Route> routes_;
+  Handler fallback_;  // empty: unknown paths are 404
 };
 
 }  // namespace bucketflow::http

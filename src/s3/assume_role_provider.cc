@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "core/strings.h"
@@ -91,6 +92,10 @@ std::unique_ptr<CredentialsProvider> MakeAssumeRoleProvider(CredentialsProvider&
   if (config.refresh.description == RefreshConfig{}.description) {
     config.refresh.description = "AssumeRole " + config.role_arn;
   }
+  // A margin as long as the session (radosgw allows sessions of a few seconds) would make every
+  // S3 call assume the role again; keep at least three quarters of a short session in use.
+  config.refresh.refresh_before_expiry_ms = std::min(config.refresh.refresh_before_expiry_ms,
+                                                     int64_t{config.duration_seconds} * 1000 / 4);
   const AssumeRoleRequest request{.role_arn = config.role_arn,
                                   .role_session_name = config.role_session_name,
                                   .external_id = config.external_id,
@@ -105,7 +110,11 @@ std::unique_ptr<CredentialsProvider> MakeAssumeRoleProvider(CredentialsProvider&
     if (!role.ok()) {
       return Prefixed(description, role.status());
     }
-    return FromTemporary(role->credentials);
+    Credentials credentials = FromTemporary(role->credentials);
+    // ToString masks the secret and the token; operators see each refresh and its expiry.
+    spdlog::info("{}: assumed, {} expires at {} ms", description, ToString(credentials),
+                 credentials.expires_at_ms);
+    return credentials;
   };
   return std::make_unique<RefreshingCredentialsProvider>(std::move(fetch), clock,
                                                          std::move(config.refresh));

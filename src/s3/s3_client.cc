@@ -55,6 +55,17 @@ Status ValidateBody(const UploadBody& body) {
   return Status::Ok();
 }
 
+// What reaches an API client must say that S3 failed, and where: "S3 PUT s3://bucket/key: ...".
+// Only errors from the transport and S3's answers get this; the caller's own callbacks' errors
+// pass through unchanged.
+Status NamedS3Error(const S3Client::Call& call, const Status& status) {
+  std::string where = "S3 " + std::string(call.method) + " s3://" + std::string(call.bucket);
+  if (!call.key.empty()) {
+    where += "/" + std::string(call.key);
+  }
+  return Status(status.code(), where + ": " + status.message());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<S3Client>> S3Client::Create(S3ClientConfig config,
@@ -126,18 +137,28 @@ Result<http::ClientResponse> S3Client::Attempt(const Call& call, http::BodySourc
     request.body_source = stream;
     request.body_size = call.body->size;
   }
+  bool refused_by_caller = false;
   if (call.on_body) {
-    request.on_body = [&call, &delivered](std::string_view chunk) {
+    request.on_body = [&call, &delivered, &refused_by_caller](std::string_view chunk) {
       delivered = true;
-      return call.on_body(chunk);
+      Status taken = call.on_body(chunk);
+      refused_by_caller = !taken.ok();
+      return taken;
     };
   }
-  ASSIGN_OR_RETURN(http::ClientResponse response, transport_.Send(request));
+  Result<http::ClientResponse> sent = transport_.Send(request);
+  if (!sent.ok()) {
+    // The caller's own error (say, its disk is full) goes back as the caller worded it.
+    return refused_by_caller ? sent.status() : NamedS3Error(call, sent.status());
+  }
+  http::ClientResponse response = std::move(sent).value();
   if (!IsSuccess(response.status)) {
-    return ErrorFromResponse(response);
+    return NamedS3Error(call, ErrorFromResponse(response));
   }
   if (call.check_success) {
-    RETURN_IF_ERROR(call.check_success(response));
+    if (Status checked = call.check_success(response); !checked.ok()) {
+      return NamedS3Error(call, checked);
+    }
   }
   return response;
 }
@@ -174,7 +195,7 @@ Result<http::ClientResponse> S3Client::Execute(const Call& call) {
   }
 }
 
-Result<std::string> S3Client::Presign(const Call& call, int64_t expires_seconds) {
+Result<PresignedUrl> S3Client::Presign(const Call& call, int64_t expires_seconds) {
   RETURN_IF_ERROR(ValidateBucketName(call.bucket));
   RETURN_IF_ERROR(ValidateKey(call.key));
   if (expires_seconds < 1) {
@@ -183,6 +204,7 @@ Result<std::string> S3Client::Presign(const Call& call, int64_t expires_seconds)
   }
   ASSIGN_OR_RETURN(const Credentials credentials, credentials_.Get());
   const int64_t now_ms = clock_.NowMillis();
+  const int64_t signed_at_s = now_ms / 1000;
   int64_t expires = std::min(expires_seconds, kMaxPresignExpiresSeconds);
   if (credentials.expires_at_ms != 0) {
     // A URL signed with temporary credentials stops working when they do.
@@ -199,10 +221,13 @@ Result<std::string> S3Client::Presign(const Call& call, int64_t expires_seconds)
                                                             .query = call.query,
                                                             .headers = headers,
                                                             .payload_hash = kUnsignedPayload},
-                                                           credentials, now_ms / 1000, expires));
+                                                           credentials, signed_at_s, expires));
   QueryParams query = call.query;
   query.insert(query.end(), auth.begin(), auth.end());
-  return BuildUrl(endpoint_, target, query);
+  // X-Amz-Date is the whole second at or before now, so this is never past the credentials'
+  // expiry: signed_at_s + expires <= now_ms / 1000 + (expires_at_ms - now_ms) / 1000.
+  return PresignedUrl{.url = BuildUrl(endpoint_, target, query),
+                      .expires_at_ms = (signed_at_s + expires) * 1000};
 }
 
 }  // namespace bucketflow::s3

@@ -106,6 +106,13 @@ struct PresignRequest {
   int64_t expires_seconds = 3600;  // clamped to the credentials' lifetime and 7 days
 };
 
+// A presigned URL and the moment it stops working: the signing time plus the expiry actually
+// signed, which the clamp to the credentials' lifetime may have shortened.
+struct PresignedUrl {
+  std::string url = {};
+  int64_t expires_at_ms = 0;  // epoch milliseconds
+};
+
 // An S3 client over an injected HttpTransport: SigV4-signed requests, S3 error mapping and
 // retries with jittered backoff. Knows nothing of MLflow. Safe for concurrent use.
 class S3Client {
@@ -120,6 +127,16 @@ class S3Client {
 
   // The bucket's region, from x-amz-bucket-region (empty if the server sends none).
   Result<std::string> HeadBucket(std::string_view bucket);
+  // Creates the bucket, with a LocationConstraint unless `region` is us-east-1 or empty.
+  // kAlreadyExists when the caller already owns it (BucketAlreadyOwnedByYou);
+  // kFailedPrecondition when another account owns the name (BucketAlreadyExists).
+  Status CreateBucket(std::string_view bucket, std::string_view region);
+  // The bucket's <CORSConfiguration> XML as S3 sends it; kNotFound when none is set
+  // (NoSuchCORSConfiguration) or the bucket does not exist.
+  Result<std::string> GetBucketCors(std::string_view bucket);
+  // Replaces the bucket's CORS rules with `cors_xml` (a <CORSConfiguration> document), sent
+  // with the Content-MD5 header S3 requires for this call.
+  Status PutBucketCors(std::string_view bucket, std::string_view cors_xml);
   Result<ObjectInfo> HeadObject(std::string_view bucket, std::string_view key);
   // Streams the body to `on_body`; a failure from it aborts the download and is returned. Only
   // retried while no byte has been delivered.
@@ -151,6 +168,10 @@ class S3Client {
   Result<std::string> PresignGetObject(const PresignRequest& request);
   Result<std::string> PresignUploadPart(const PresignRequest& request, std::string_view upload_id,
                                         int part_number);
+  // The same, also reporting when the URL expires (never after the credentials do).
+  Result<PresignedUrl> PresignGetObjectWithExpiry(const PresignRequest& request);
+  Result<PresignedUrl> PresignUploadPartWithExpiry(const PresignRequest& request,
+                                                   std::string_view upload_id, int part_number);
 
   // One S3 call before signing; public so the operations' files and tests can share it.
   struct Call {
@@ -183,7 +204,7 @@ class S3Client {
   // `delivered` is set once a response byte reached call.on_body.
   Result<http::ClientResponse> Attempt(const Call& call, http::BodySource* stream, bool& delivered);
   Result<http::ClientRequest> BuildRequest(const Call& call, const Credentials& credentials);
-  Result<std::string> Presign(const Call& call, int64_t expires_seconds);
+  Result<PresignedUrl> Presign(const Call& call, int64_t expires_seconds);
   Target TargetFor(std::string_view bucket, std::string_view key) const;
 
   // Immutable after construction.

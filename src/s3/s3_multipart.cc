@@ -107,12 +107,25 @@ Status S3Client::AbortMultipartUpload(std::string_view bucket, std::string_view 
 }
 
 Result<std::string> S3Client::PresignGetObject(const PresignRequest& request) {
-  return Presign({.method = "GET", .bucket = request.bucket, .key = request.key},
-                 request.expires_seconds);
+  ASSIGN_OR_RETURN(PresignedUrl presigned, PresignGetObjectWithExpiry(request));
+  return std::move(presigned.url);
 }
 
 Result<std::string> S3Client::PresignUploadPart(const PresignRequest& request,
                                                 std::string_view upload_id, int part_number) {
+  ASSIGN_OR_RETURN(PresignedUrl presigned,
+                   PresignUploadPartWithExpiry(request, upload_id, part_number));
+  return std::move(presigned.url);
+}
+
+Result<PresignedUrl> S3Client::PresignGetObjectWithExpiry(const PresignRequest& request) {
+  return Presign({.method = "GET", .bucket = request.bucket, .key = request.key},
+                 request.expires_seconds);
+}
+
+Result<PresignedUrl> S3Client::PresignUploadPartWithExpiry(const PresignRequest& request,
+                                                           std::string_view upload_id,
+                                                           int part_number) {
   RETURN_IF_ERROR(ValidateUpload(request.key, upload_id));
   RETURN_IF_ERROR(ValidatePartNumber(part_number));
   return Presign({.method = "PUT",

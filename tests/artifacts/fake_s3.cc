@@ -213,6 +213,9 @@ http::ClientResponse FakeS3::HandleMultipart(const RecordedRequest& request, con
   }
   if (request.method == "DELETE") {
     Count("AbortMultipartUpload");
+    if (deny_abort_) {
+      return Error(403, "AccessDenied");
+    }
     uploads_.erase(upload);
     return Respond(204);
   }

@@ -30,6 +30,10 @@ class FakeS3 {
   void set_page_size(int page_size) { page_size_ = page_size; }
   // UploadPart of this part number answers 403 AccessDenied.
   void FailUploadPart(int part_number) { fail_part_ = part_number; }
+  // AbortMultipartUpload answers 403 AccessDenied, as radosgw does under DESIGN.md's policy.
+  void DenyAbort() { deny_abort_ = true; }
+  // Serves one request directly: what a client holding a presigned URL would reach.
+  Result<http::ClientResponse> Serve(const RecordedRequest& request) { return Handle(request); }
 
   // Operation counts, by name: "PutObject", "GetObject", "HeadObject", "DeleteObject",
   // "ListObjectsV2", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload",
@@ -83,6 +87,7 @@ class FakeS3 {
   std::vector<std::string> ranges_;
   int page_size_ = 1000;
   int fail_part_ = 0;
+  bool deny_abort_ = false;
   int next_upload_ = 1;
 };
 

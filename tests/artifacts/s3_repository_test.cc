@@ -223,9 +223,11 @@ TEST_F(S3RepositoryTest, LargeWriteIsMultipartWithBoundedParts) {
   std::unique_ptr<ArtifactWriter> writer = Repo("p", 8, /*part=*/8)->OpenWrite("big.bin").value();
   ASSERT_TRUE(writer->Write(data.substr(0, 3)).ok());
   ASSERT_TRUE(writer->Write(data.substr(3, 20)).ok());
-  EXPECT_EQ(fake_.count("UploadPart"), 2);  // parts go out as they fill: 16 sent, 7 held
+  // Parts go out as they fill, each on its way while the next fills: part 1 is done, part 2
+  // may still be in flight, 7 bytes are held.
+  EXPECT_GE(fake_.count("UploadPart"), 1);
   ASSERT_TRUE(writer->Write(data.substr(23)).ok());
-  EXPECT_EQ(fake_.count("UploadPart"), 3);  // 24 sent, 6 held for Commit
+  EXPECT_GE(fake_.count("UploadPart"), 2);  // 6 bytes held for Commit
   EXPECT_TRUE(fake_.objects().empty());
   ASSERT_TRUE(writer->Commit().ok());
   EXPECT_EQ(fake_.objects().at("p/big.bin"), data);
@@ -244,8 +246,9 @@ TEST_F(S3RepositoryTest, LargeWriteIsMultipartWithBoundedParts) {
 TEST_F(S3RepositoryTest, FailedPartAbortsAndLeavesNothing) {
   fake_.FailUploadPart(2);
   std::unique_ptr<ArtifactWriter> writer = Repo("p", 8, 8)->OpenWrite("big.bin").value();
-  ASSERT_TRUE(writer->Write(Pattern(12)).ok());  // part 1 sent
-  Status failed = writer->Write(Pattern(12));    // part 2 refused
+  ASSERT_TRUE(writer->Write(Pattern(12)).ok());  // part 1 on its way
+  ASSERT_TRUE(writer->Write(Pattern(12)).ok());  // part 2 on its way (refused by S3)
+  Status failed = writer->Write(Pattern(12));    // part 2's refusal surfaces before part 3
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.code(), Code::kPermissionDenied) << failed.ToString();
   EXPECT_EQ(fake_.count("AbortMultipartUpload"), 1);
@@ -358,7 +361,6 @@ TEST_F(S3RepositoryTest, S3ErrorsPropagate) {
   Result<std::vector<FileInfo>> listed = Repo("p")->List("");
   ASSERT_FALSE(listed.ok());
   EXPECT_EQ(listed.status().code(), Code::kPermissionDenied);
-  EXPECT_FALSE(Repo("p")->SupportsMultipart());
 }
 
 }  // namespace

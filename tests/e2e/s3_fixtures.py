@@ -59,11 +59,11 @@ def compact(doc) -> str:
     return json.dumps(doc, separators=(",", ":"))
 
 
-def boto_client(rgw: dict, service: str, key: str, secret: str, token: str | None = None):
+def boto_client(rgw: dict, service: str, key: str, secret: str, token: str | None = None, retries: int = 2):
     return boto3.client(
         service, endpoint_url=rgw["BF_RGW_ENDPOINT"], region_name=rgw["BF_RGW_REGION"],
         aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token,
-        config=botocore.config.Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2},
+        config=botocore.config.Config(s3={"addressing_style": "path"}, retries={"max_attempts": retries},
                                       max_pool_connections=16))
 
 
@@ -73,6 +73,11 @@ def bucket_policy(bucket: str) -> dict:
         {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [f"arn:aws:s3:::{bucket}"]},
         {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
          "Resource": [f"arn:aws:s3:::{bucket}/*"]}]}
+
+
+# DESIGN.md section 2: the CORS rule S3Setup.create() puts on every test bucket (as the owner).
+DESIGN_CORS_RULES = [{"AllowedHeaders": ["*"], "AllowedMethods": ["GET"], "AllowedOrigins": ["*"],
+                      "ExposeHeaders": [], "MaxAgeSeconds": 3600}]
 
 
 class S3Setup:
@@ -91,6 +96,9 @@ class S3Setup:
 
     def create(self) -> None:
         self.admin_s3.create_bucket(Bucket=self.bucket)
+        # DESIGN.md's rule: browsers may GET presigned URLs from any origin. Only the bucket owner
+        # sets it; the role may not (test_s3_least_privilege.py).
+        self.admin_s3.put_bucket_cors(Bucket=self.bucket, CORSConfiguration={"CORSRules": DESIGN_CORS_RULES})
         # radosgw never checks sts:ExternalId (docs/rgw.md), so the trust policy leaves it out.
         trust = {"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Principal": {"AWS": [self.rgw["BF_RGW_TENANT_USER_ARN"]]},
@@ -100,12 +108,13 @@ class S3Setup:
         self.iam.put_role_policy(RoleName=self.role_name, PolicyName="bucketflow-artifacts",
                                  PolicyDocument=compact(bucket_policy(self.bucket)))
 
-    def role_s3(self):
+    def role_s3(self, retries: int = 2):
         """S3 as the tenant with the role assumed: objects the server wrote belong to the tenant."""
         sts = boto_client(self.rgw, "sts", self.rgw["BF_RGW_TENANT_ACCESS_KEY"],
                           self.rgw["BF_RGW_TENANT_SECRET_KEY"])
         creds = sts.assume_role(RoleArn=self.role_arn, RoleSessionName="e2e-check")["Credentials"]
-        return boto_client(self.rgw, "s3", creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+        return boto_client(self.rgw, "s3", creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"],
+                           retries=retries)
 
     def admin_keys(self, prefix: str) -> list[str]:
         keys = []
@@ -113,11 +122,27 @@ class S3Setup:
             keys.extend(obj["Key"] for obj in page.get("Contents", []))
         return keys
 
+    def empty_bucket(self) -> None:
+        """Deletes every object and pending multipart upload. The owner may batch-delete the
+        tenant's objects (radosgw checks bucket permissions for that), 1,000 keys a call; any key
+        it cannot delete is deleted through the role, one call per key."""
+        keys = self.admin_keys("")
+        refused = []
+        for start in range(0, len(keys), 1000):
+            batch = [{"Key": key} for key in keys[start:start + 1000]]
+            answer = self.admin_s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            refused += [err["Key"] for err in answer.get("Errors", [])]
+        if refused:
+            role_s3 = self.role_s3()
+            for key in refused:
+                role_s3.delete_object(Bucket=self.bucket, Key=key)
+        uploads = self.admin_s3.list_multipart_uploads(Bucket=self.bucket).get("Uploads", [])
+        for upload in uploads:
+            self.admin_s3.abort_multipart_upload(Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+
     def destroy(self) -> None:
         try:
-            role_s3 = self.role_s3()
-            for key in self.admin_keys(""):
-                role_s3.delete_object(Bucket=self.bucket, Key=key)
+            self.empty_bucket()
             self.admin_s3.delete_bucket(Bucket=self.bucket)
         finally:
             self.iam.delete_role_policy(RoleName=self.role_name, PolicyName="bucketflow-artifacts")

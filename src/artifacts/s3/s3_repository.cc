@@ -97,27 +97,29 @@ Result<std::vector<FileInfo>> S3ArtifactRepository::List(std::string_view dir) {
   return out;
 }
 
-Result<std::unique_ptr<ArtifactReader>> S3ArtifactRepository::OpenRead(std::string_view path) {
+Result<s3::ObjectInfo> S3ArtifactRepository::HeadFile(std::string_view path,
+                                                      const std::string& key) const {
   if (path.empty()) {
     return Status::InvalidArgument("Artifact '' is a directory");
   }
-  const std::string key = KeyFor(path);
   Result<s3::ObjectInfo> info = client_.HeadObject(bucket_, key);
-  if (!info.ok()) {
-    if (info.status().code() != Code::kNotFound) {
-      return info.status();
-    }
-    // No such object; it may still be a "directory" (a prefix other keys live under).
-    ASSIGN_OR_RETURN(
-        s3::ListObjectsV2Result below,
-        client_.ListObjectsV2({.bucket = bucket_, .prefix = key + "/", .max_keys = 1}));
-    if (!below.contents.empty() || !below.common_prefixes.empty()) {
-      return Status::InvalidArgument("Artifact '", path, "' is a directory");
-    }
-    return Status::NotFound("Artifact '", path, "' does not exist");
+  if (info.ok() || info.status().code() != Code::kNotFound) {
+    return info;
   }
+  // No such object; it may still be a "directory" (a prefix other keys live under).
+  ASSIGN_OR_RETURN(s3::ListObjectsV2Result below,
+                   client_.ListObjectsV2({.bucket = bucket_, .prefix = key + "/", .max_keys = 1}));
+  if (!below.contents.empty() || !below.common_prefixes.empty()) {
+    return Status::InvalidArgument("Artifact '", path, "' is a directory");
+  }
+  return Status::NotFound("Artifact '", path, "' does not exist");
+}
+
+Result<std::unique_ptr<ArtifactReader>> S3ArtifactRepository::OpenRead(std::string_view path) {
+  const std::string key = KeyFor(path);
+  ASSIGN_OR_RETURN(s3::ObjectInfo info, HeadFile(path, key));
   return std::unique_ptr<ArtifactReader>(std::make_unique<S3ArtifactReader>(
-      S3ObjectRef{.client = client_, .bucket = bucket_, .key = key}, info->size,
+      S3ObjectRef{.client = client_, .bucket = bucket_, .key = key}, info.size,
       config_.read_chunk_size));
 }
 

@@ -37,9 +37,17 @@ class S3ArtifactRepository final : public ArtifactRepository {
   Result<std::unique_ptr<ArtifactReader>> OpenRead(std::string_view path) override;
   Result<std::unique_ptr<ArtifactWriter>> OpenWrite(std::string_view path) override;
   Status Delete(std::string_view path) override;
-  // Stays false until the presigned multipart (mpu/create|complete|abort) endpoints exist;
-  // the proxy path above already uploads large bodies with multipart.
-  bool SupportsMultipart() const override { return false; }
+  // Presigned part URLs for mpu/create|complete|abort (s3_presign.cc).
+  bool SupportsMultipart() const override { return true; }
+  // A presigned GET, after a HeadObject so that a missing file or a directory is an error.
+  Result<PresignedUrl> PresignRead(std::string_view path, int64_t ttl_seconds) override;
+  Result<MultipartUpload> CreateMultipartUpload(std::string_view path, int num_parts,
+                                                int64_t ttl_seconds) override;
+  // S3 errors keep their kind (NoSuchUpload -> kNotFound, InvalidPart -> kInvalidArgument).
+  Status CompleteMultipartUpload(std::string_view path, std::string_view upload_id,
+                                 const std::vector<UploadedPart>& parts) override;
+  // kPermissionDenied, naming s3:AbortMultipartUpload, when the bucket policy lacks it.
+  Status AbortMultipartUpload(std::string_view path, std::string_view upload_id) override;
 
   const std::string& bucket() const { return bucket_; }
   const std::string& prefix() const { return prefix_; }
@@ -47,6 +55,8 @@ class S3ArtifactRepository final : public ArtifactRepository {
  private:
   // The object key for a repository path ("" = the root, which maps to the prefix).
   std::string KeyFor(std::string_view path) const;
+  // The object behind file `path`: kNotFound when missing, kInvalidArgument for a directory.
+  Result<s3::ObjectInfo> HeadFile(std::string_view path, const std::string& key) const;
   // The listing prefix for a directory: "<key>/", or "" for the root of an empty prefix.
   std::string DirPrefixFor(std::string_view dir) const;
 

@@ -1,5 +1,8 @@
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstring>
+#include <future>
 #include <utility>
 
 #include "artifacts/s3/s3_streams_internal.h"
@@ -9,6 +12,8 @@ namespace {
 
 // S3 allows at most this many parts in one multipart upload.
 constexpr size_t kMaxParts = 10000;
+// Upload buffers grow on demand up to this size (most artifacts are small), then jump to a part.
+constexpr size_t kGrowFreelyUpTo = size_t{1} << 20;
 
 }  // namespace
 
@@ -18,6 +23,12 @@ S3ArtifactReader::S3ArtifactReader(S3ObjectRef object, uint64_t size, uint64_t c
       key_(std::move(object.key)),
       size_(size),
       chunk_size_(std::max<uint64_t>(chunk_size, 1)) {}
+
+S3ArtifactReader::~S3ArtifactReader() {
+  if (prefetch_.valid()) {
+    prefetch_.wait();
+  }
+}
 
 Result<size_t> S3ArtifactReader::Read(std::span<char> buffer) {
   if (buffer.empty()) {
@@ -35,23 +46,49 @@ Result<size_t> S3ArtifactReader::Read(std::span<char> buffer) {
   return n;
 }
 
+uint64_t S3ArtifactReader::ChunkLengthAt(uint64_t offset) const {
+  return std::min(chunk_size_, size_ - offset);
+}
+
 Status S3ArtifactReader::Fill() {
-  const uint64_t last = std::min(next_offset_ + chunk_size_, size_) - 1;
-  const uint64_t expected = last - next_offset_ + 1;
+  const uint64_t length = ChunkLengthAt(next_offset_);
+  Result<std::string> bytes =
+      prefetch_.valid() ? prefetch_.get() : FetchRange(next_offset_, length);
+  RETURN_IF_ERROR(bytes);
+  chunk_ = std::move(bytes).value();
+  chunk_pos_ = 0;
+  next_offset_ += length;
+  if (next_offset_ < size_) {
+    prefetch_ = std::async(std::launch::async, &S3ArtifactReader::FetchRange, this, next_offset_,
+                           ChunkLengthAt(next_offset_));
+  }
+  return Status::Ok();
+}
+
+Result<std::string> S3ArtifactReader::FetchRange(uint64_t offset, uint64_t length) const {
   s3::GetObjectRequest request{
-      .bucket = bucket_, .key = key_, .range = s3::ByteRange{.first = next_offset_, .last = last}};
-  // A bound of one chunk: a server that ignores Range cannot make us buffer the whole object.
-  ASSIGN_OR_RETURN(std::string bytes, client_.GetObjectToString(request, expected));
-  if (bytes.size() != expected) {
+      .bucket = bucket_,
+      .key = key_,
+      .range = s3::ByteRange{.first = offset, .last = offset + length - 1}};
+  std::string bytes;
+  bytes.reserve(static_cast<size_t>(length));  // one allocation, not a doubling series
+  Result<s3::ObjectInfo> info = client_.GetObject(request, [&](std::string_view piece) {
+    // A bound of one chunk: a server that ignores Range cannot make us buffer the whole object.
+    if (bytes.size() + piece.size() > length) {
+      return Status::Unavailable("S3 object '", key_,
+                                 "' changed while it was being read: more than ", length,
+                                 " bytes at offset ", offset);
+    }
+    bytes.append(piece);
+    return Status::Ok();
+  });
+  RETURN_IF_ERROR(info);
+  if (bytes.size() != length) {
     // The object changed (shrank) after it was opened; a silent short read would corrupt it.
     return Status::Unavailable("S3 object '", key_, "' changed while it was being read: got ",
-                               bytes.size(), " bytes at offset ", next_offset_, ", expected ",
-                               expected);
+                               bytes.size(), " bytes at offset ", offset, ", expected ", length);
   }
-  chunk_ = std::move(bytes);
-  chunk_pos_ = 0;
-  next_offset_ = last + 1;
-  return Status::Ok();
+  return bytes;
 }
 
 S3ArtifactWriter::S3ArtifactWriter(S3ObjectRef object, std::string content_type, uint64_t part_size)
@@ -89,6 +126,11 @@ Status S3ArtifactWriter::Write(std::string_view chunk) {
     }
     const size_t take =
         static_cast<size_t>(std::min<uint64_t>(chunk.size(), part_size_ - buffer_.size()));
+    if (buffer_.size() + take > std::max(buffer_.capacity(), kGrowFreelyUpTo)) {
+      // A body this large will probably fill the part: one allocation instead of a doubling
+      // series whose last step can reach twice the part size.
+      buffer_.reserve(static_cast<size_t>(part_size_));
+    }
     buffer_.append(chunk.substr(0, take));
     chunk.remove_prefix(take);
   }
@@ -96,6 +138,8 @@ Status S3ArtifactWriter::Write(std::string_view chunk) {
 }
 
 Status S3ArtifactWriter::FlushPart() {
+  // At most one part in flight: wait for the previous one before sending the next.
+  RETURN_IF_ERROR(CollectPartInFlight());
   if (!upload_id_) {
     Result<std::string> id = client_.CreateMultipartUpload(bucket_, key_, content_type_);
     if (!id.ok()) {
@@ -113,7 +157,20 @@ Status S3ArtifactWriter::FlushPart() {
                                 .part_number = static_cast<int>(parts_.size() + 1),
                                 .body = {.data = std::move(buffer_)}};
   buffer_ = std::string();
-  Result<s3::CompletedPart> part = client_.UploadPart(request);
+  // Sent on another thread while the caller fills the next part, so the client's upload and
+  // ours to S3 overlap instead of taking turns.
+  part_in_flight_ = std::async(
+      std::launch::async,
+      [this](const s3::UploadPartRequest& part) { return client_.UploadPart(part); },
+      std::move(request));
+  return Status::Ok();
+}
+
+Status S3ArtifactWriter::CollectPartInFlight() {
+  if (!part_in_flight_.valid()) {
+    return Status::Ok();
+  }
+  Result<s3::CompletedPart> part = part_in_flight_.get();
   if (!part.ok()) {
     return Fail(part.status());
   }
@@ -147,6 +204,7 @@ Status S3ArtifactWriter::CommitMultipart() {
   if (!buffer_.empty()) {
     RETURN_IF_ERROR(FlushPart());
   }
+  RETURN_IF_ERROR(CollectPartInFlight());
   Result<s3::CompleteMultipartUploadResult> done =
       client_.CompleteMultipartUpload(bucket_, key_, *upload_id_, parts_);
   if (!done.ok()) {
@@ -164,12 +222,23 @@ Status S3ArtifactWriter::Fail(Status error) {
 }
 
 void S3ArtifactWriter::AbortUpload() {
+  if (part_in_flight_.valid()) {
+    part_in_flight_.wait();  // it borrows this writer; its outcome no longer matters
+  }
   if (!upload_id_) {
     return;
   }
-  // Best effort: the bucket policy may not grant s3:AbortMultipartUpload, in which case a
-  // lifecycle rule cleans up. Either way the parts never form a visible object.
-  (void)client_.AbortMultipartUpload(bucket_, key_, *upload_id_);
+  // Best effort: the bucket policy may not grant s3:AbortMultipartUpload (DESIGN.md's does
+  // not), in which case a lifecycle rule cleans up. Either way the parts never form a visible
+  // object, so a failed abort is a warning and the upload's own error is what the caller sees.
+  Status aborted = client_.AbortMultipartUpload(bucket_, key_, *upload_id_);
+  if (!aborted.ok()) {
+    spdlog::warn(
+        "could not abort the multipart upload of s3://{}/{}: {}; its parts stay invisible "
+        "until a lifecycle rule (AbortIncompleteMultipartUpload) or s3:AbortMultipartUpload "
+        "reclaims them",
+        bucket_, key_, aborted.message());
+  }
   upload_id_.reset();
 }
 

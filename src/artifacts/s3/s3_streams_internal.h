@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,17 +21,27 @@ struct S3ObjectRef {
   std::string key;
 };
 
-// Pulls an object with ranged GETs of at most `chunk_size` bytes, so memory stays at one chunk
-// whatever the object's size.
+// Pulls an object with ranged GETs of at most `chunk_size` bytes. While the caller drains one
+// chunk, the next is already being fetched on another thread, so the transfer runs at the speed
+// of the slower side rather than the sum of both; memory stays at two chunks whatever the
+// object's size.
 class S3ArtifactReader final : public ArtifactReader {
  public:
   S3ArtifactReader(S3ObjectRef object, uint64_t size, uint64_t chunk_size);
+  // Waits for an in-flight prefetch: it borrows the client and this object's members.
+  ~S3ArtifactReader() override;
+  S3ArtifactReader(const S3ArtifactReader&) = delete;
+  S3ArtifactReader& operator=(const S3ArtifactReader&) = delete;
 
   Result<size_t> Read(std::span<char> buffer) override;
   uint64_t size() const override { return size_; }
 
  private:
+  // Makes chunk_ the bytes at next_offset_ and starts fetching the chunk after it.
   Status Fill();
+  // The bytes [offset, offset + length) of the object; exactly `length` or an error.
+  Result<std::string> FetchRange(uint64_t offset, uint64_t length) const;
+  uint64_t ChunkLengthAt(uint64_t offset) const;
 
   s3::S3Client& client_;
   const std::string bucket_;
@@ -39,11 +50,14 @@ class S3ArtifactReader final : public ArtifactReader {
   const uint64_t chunk_size_;
   std::string chunk_;
   size_t chunk_pos_ = 0;
-  uint64_t next_offset_ = 0;  // object offset of the next byte to fetch
+  uint64_t next_offset_ = 0;  // object offset of the first byte not yet in chunk_
+  // The chunk at next_offset_, when one is being fetched ahead.
+  std::future<Result<std::string>> prefetch_;
 };
 
 // Buffers up to one part; a body that never outgrows it is one PutObject on Commit(), a larger
-// one a multipart upload whose parts are sent as they fill. A failure, or destruction before a
+// one a multipart upload whose parts are sent as they fill, each while the next one fills
+// (memory: two parts). A failure, or destruction before a
 // successful Commit(), aborts the upload so no partial object ever appears.
 class S3ArtifactWriter final : public ArtifactWriter {
  public:
@@ -59,8 +73,11 @@ class S3ArtifactWriter final : public ArtifactWriter {
   enum class State { kOpen, kCommitted, kFailed };
 
   Status CheckOpen() const;
-  // Sends buffer_ as the next part, starting the multipart upload first if needed.
+  // Starts sending buffer_ as the next part (starting the multipart upload first if needed),
+  // after collecting the part before it.
   Status FlushPart();
+  // Waits for the part being sent, if any, and records it; fails the writer if it failed.
+  Status CollectPartInFlight();
   Status CommitMultipart();
   // Marks the writer failed and aborts any multipart upload; returns `error`.
   Status Fail(Status error);
@@ -73,7 +90,8 @@ class S3ArtifactWriter final : public ArtifactWriter {
   const uint64_t part_size_;
   std::string buffer_;
   std::optional<std::string> upload_id_;
-  std::vector<s3::CompletedPart> parts_;
+  std::vector<s3::CompletedPart> parts_;                   // sent, in part-number order
+  std::future<Result<s3::CompletedPart>> part_in_flight_;  // the part after parts_, being sent
   State state_ = State::kOpen;
 };
 
