@@ -155,6 +155,10 @@ rgw data = $DIR/rgw
 rgw sts key = $STS_KEY
 rgw s3 auth use sts = true
 rgw sts min session duration = ${BF_RGW_STS_MIN_DURATION:-900}
+# radosgw frees a deleted object's data after 2 hours by default; memstore keeps it in RAM, so
+# repeated large-upload suites would fill the OSD (radosgw then hangs on writes). Reclaim soon.
+rgw gc obj min wait = 30
+rgw gc processor period = 30
 EOF
 }
 

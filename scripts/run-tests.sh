@@ -41,7 +41,7 @@ stop_rgw() {
 trap stop_rgw EXIT
 # Short STS sessions let tests/e2e/test_s3_credentials.py watch credentials expire mid-upload.
 if BF_RGW_PORT="${BF_RGW_PORT:-$(free_port)}" BF_RGW_MON_PORT="${BF_RGW_MON_PORT:-$(free_port)}" \
-    BF_RGW_STS_MIN_DURATION="${BF_RGW_STS_MIN_DURATION:-2}" \
+    BF_RGW_STS_MIN_DURATION="${BF_RGW_STS_MIN_DURATION:-2}" BF_RGW_MEMSTORE_BYTES="${BF_RGW_MEMSTORE_BYTES:-4294967296}" \
     "$root/scripts/rgw-up.sh" "$rgw_dir" >"$out_dir/rgw-up.log" 2>&1; then
   # shellcheck disable=SC1091
   . "$rgw_dir/env"

@@ -86,48 +86,53 @@ def wait_for_open_upload(setup: S3Setup, key: str, timeout: float = 60) -> None:
 def test_radosgw_stopped_mid_upload(private_rgw):
     setup = S3Setup(private_rgw)
     setup.create()
-    with tempfile.TemporaryDirectory(prefix="bf-e2e-rgwstop-") as tmp:
-        srv = started(setup, tmp)
-        api = Api(srv.url)
-        root = root_of(api.create_run(api.create_experiment()))
-        stopped = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="bf-e2e-rgwstop-") as tmp:
+            srv = started(setup, tmp)
+            try:
+                upload_while_radosgw_stops(srv, setup, private_rgw["dir"])
+            finally:
+                assert srv.terminate() == 0, srv.log_tail()
+    finally:
+        setup.destroy()
 
-        key = f"{setup.prefix}/{root}/interrupted.bin"
 
-        def stop_after_first_part(sent: int) -> None:
-            # The first 8 MiB part goes up once the 9th MiB arrives; stop radosgw only once the
-            # multipart upload exists, so one is open when S3 goes away.
-            if sent >= 10 * MiB and not stopped:
-                wait_for_open_upload(setup, key)
-                rgw_control(private_rgw["dir"], "stop")
-                stopped.append(time.monotonic())
+def upload_while_radosgw_stops(srv: S3ServerProcess, setup: S3Setup, rgw_dir: str) -> None:
+    api = Api(srv.url)
+    root = root_of(api.create_run(api.create_experiment()))
+    key = f"{setup.prefix}/{root}/interrupted.bin"
+    stopped = []
 
-        try:
-            result = slow_put(srv.url, f"{ART}/{root}/interrupted.bin", 40 * MiB, MiB, 0.05,
-                              on_progress=stop_after_first_part)
-            assert stopped, "radosgw was never stopped"
-            # The next part (at 16 MiB) failed after bounded retries; the client heard at once.
-            assert result.sent < 40 * MiB, result.sent
-            assert result.status == 503, result.body[:500]
-            body = result.json()
-            assert body["error_code"] == "TEMPORARILY_UNAVAILABLE", body
-            assert "S3" in body["message"] and "interrupted.bin" in body["message"], body
-            assert "bftenantsecretkey" not in body["message"]
-            assert time.monotonic() - stopped[0] < 30
-            still_serving(api)  # radosgw is still down here
-            assert_error(api.raw("GET", ART, params={"path": root}), 503, "TEMPORARILY_UNAVAILABLE")
-        finally:
-            rgw_control(private_rgw["dir"], "start")
-        try:
-            # Nothing partial became visible, and S3 works again through the same server.
-            assert object_keys(setup, root) == []
-            assert listing(api, root) == []
-            api.ok(put(api, f"{root}/after.txt", b"radosgw is back"))
-            assert api.raw("GET", f"{ART}/{root}/after.txt").content == b"radosgw is back"
-            still_serving(api)
-        finally:
-            assert srv.terminate() == 0, srv.log_tail()
-            setup.destroy()
+    def stop_after_first_part(sent: int) -> None:
+        # The first 8 MiB part goes up once the 9th MiB arrives; stop radosgw only once the
+        # multipart upload exists, so one is open when S3 goes away.
+        if sent >= 10 * MiB and not stopped:
+            wait_for_open_upload(setup, key)
+            rgw_control(rgw_dir, "stop")
+            stopped.append(time.monotonic())
+
+    try:
+        result = slow_put(srv.url, f"{ART}/{root}/interrupted.bin", 40 * MiB, MiB, 0.05,
+                          on_progress=stop_after_first_part)
+        assert stopped, "radosgw was never stopped"
+        # The next part (at 16 MiB) failed after bounded retries; the client heard at once.
+        assert result.sent < 40 * MiB, result.sent
+        assert result.status == 503, result.body[:500]
+        body = result.json()
+        assert body["error_code"] == "TEMPORARILY_UNAVAILABLE", body
+        assert "S3" in body["message"] and "interrupted.bin" in body["message"], body
+        assert "bftenantsecretkey" not in body["message"]
+        assert time.monotonic() - stopped[0] < 30
+        still_serving(api)  # radosgw is still down here
+        assert_error(api.raw("GET", ART, params={"path": root}), 503, "TEMPORARILY_UNAVAILABLE")
+    finally:
+        rgw_control(rgw_dir, "start")
+    # Nothing partial became visible, and S3 works again through the same server.
+    assert object_keys(setup, root) == []
+    assert listing(api, root) == []
+    api.ok(put(api, f"{root}/after.txt", b"radosgw is back"))
+    assert api.raw("GET", f"{ART}/{root}/after.txt").content == b"radosgw is back"
+    still_serving(api)
 
 
 # ---- STS refusing the role: the server does not start ----
