@@ -38,7 +38,7 @@ serve: build web
 # The release build is part of the test: -O2 finds warnings (errors here) that Debug does not,
 # and `make serve` must keep building.
 test: build-dev build web
-	BF_UI_BUCKETFLOW_BIN=$(BUILD_REL)/src/cli/bucketflow scripts/run-tests.sh $(BUILD_DEV)
+	BF_UI_BUCKETFLOW_BIN=$(abspath $(BUILD_REL))/src/cli/bucketflow scripts/run-tests.sh $(BUILD_DEV)
 
 bench: build
 	$(BUILD_REL)/bench/bucketflow-bench --server $(BUILD_REL)/src/cli/bucketflow $(BENCH_ARGS)

@@ -27,7 +27,7 @@ fi
 passed=$((passed + ctest_total - ctest_failed))
 failed=$((failed + ctest_failed))
 
-# radosgw for tests/e2e/test_s3_artifacts.py, in its own directory and on free ports so that it
+# radosgw for the S3 suites (tests/e2e/test_s3_*.py, test_bucket_*.py, web/e2e), in its own directory and on free ports so that it
 # never collides with a developer's cluster (rgw-up.sh's default directory and ports).
 rgw_dir="${BF_RGW_TEST_DIR:-$(mktemp -d -u "${TMPDIR:-/tmp}/bucketflow-rgw-tests.XXXXXX")}"
 free_port() {
@@ -72,7 +72,7 @@ failed=$((failed + ${e2e_failed:-0}))
 # and S3 (this radosgw). BF_UI_BUCKETFLOW_BIN picks the server for the browser suite (make test
 # passes the release build, whose paint times are what users see); default: the tested build.
 strip_ansi() { sed 's/\x1b\[[0-9;]*m//g'; }
-(cd "$root/web" && npx vitest run) 2>&1 | tee "$out_dir/vitest.log"
+(cd "$root/web" && npm exec --no -- vitest run) 2>&1 | tee "$out_dir/vitest.log"
 vitest_line=$(strip_ansi <"$out_dir/vitest.log" | grep -E '^ *Tests +[0-9]' | tail -n 1)
 vitest_passed=$(grep -oE '[0-9]+ passed' <<<"$vitest_line" | grep -oE '[0-9]+' || echo 0)
 vitest_failed=$(grep -oE '[0-9]+ failed' <<<"$vitest_line" | grep -oE '[0-9]+' || echo 0)
@@ -80,7 +80,8 @@ if [[ "$vitest_passed" == 0 && "$vitest_failed" == 0 ]]; then
   echo "run-tests: vitest ran no tests" >&2
   vitest_failed=1
 fi
-(cd "$root/web" && BUCKETFLOW_BIN="${BF_UI_BUCKETFLOW_BIN:-$BUCKETFLOW_BIN}" node e2e/run.mjs) 2>&1 \
+ui_bin=$(realpath "${BF_UI_BUCKETFLOW_BIN:-$BUCKETFLOW_BIN}")
+(cd "$root/web" && BUCKETFLOW_BIN="$ui_bin" node e2e/run.mjs) 2>&1 \
   | tee "$out_dir/ui-e2e.log"
 ui_line=$(grep -E '^ui-e2e: [0-9]+ passed, [0-9]+ failed' "$out_dir/ui-e2e.log" | tail -n 1)
 ui_passed=$(grep -oE '[0-9]+ passed' <<<"$ui_line" | grep -oE '[0-9]+' || echo 0)

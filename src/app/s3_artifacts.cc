@@ -106,16 +106,18 @@ Status S3Artifacts::CheckBucket(const S3ArtifactsConfig& config) {
                                       config.s3_endpoint.empty() ? "" : " at " + config.s3_endpoint,
                                       ": ", region.status().message());
   }
-  if (!region->empty() && *region != config.region) {
+  // With a role, VerifyBucket reports a region mismatch (a FAIL, with the fix).
+  if (config.role_arn.empty() && !region->empty() && *region != config.region) {
     spdlog::warn("bucket {} is in region {}, not {}: set --region {}", config.bucket, *region,
                  config.region, *region);
   }
   return Status::Ok();
 }
 
-// The same checks as `bucketflow bucket verify`, minus the AssumeRole calls without and with a
-// wrong External ID: those would fail in the customer's CloudTrail on every start, and the
-// role is assumed once, through the provider the server keeps (one AssumeRole per start).
+// The same checks as `bucketflow bucket verify`, minus the probes that leave traces in the
+// customer's account on every start (AssumeRole without and with a wrong External ID, the
+// denied CORS calls, an upload to abort); the role is assumed once, through the provider the
+// server keeps (one AssumeRole per start).
 Status S3Artifacts::VerifyBucket(const S3ArtifactsConfig& config, const Clock& clock) {
   const int64_t began_ms = clock.NowMillis();
   onboarding::VerifyDeps deps{.base_credentials = *base_credentials_,
@@ -130,7 +132,8 @@ Status S3Artifacts::VerifyBucket(const S3ArtifactsConfig& config, const Clock& c
                                                               .s3_endpoint = config.s3_endpoint,
                                                               .sts_endpoint = config.sts_endpoint,
                                                               .addressing = config.addressing,
-                                                              .probe_external_id = false},
+                                                              .probe_external_id = false,
+                                                              .probe_privileges = false},
                                                              deps);
   for (const std::string& line : onboarding::RenderTextLines(report)) {
     spdlog::info("bucket verify: {}", line);

@@ -231,8 +231,10 @@ Report VerifyBucket(const VerifyTarget& target, VerifyDeps& deps) {
   }
   internal::VerifyRun run{.target = target, .deps = deps, .client = *client, .report = report};
   internal::CheckProbeObject(run);
-  internal::CheckLeastPrivilege(run);
-  internal::CheckMultipartAbort(run);
+  if (target.probe_privileges) {
+    internal::CheckLeastPrivilege(run);
+    internal::CheckMultipartAbort(run);
+  }
   return report;
 }
 

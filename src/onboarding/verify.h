@@ -35,6 +35,11 @@ struct VerifyTarget {
   // Whether to call AssumeRole without the External ID and with a wrong one. The server turns
   // it off: those calls would fail in the customer's CloudTrail on every start.
   bool probe_external_id = true;
+  // Whether to try what the role must not do (read and change the bucket's CORS rule) and a
+  // multipart upload to abort. The server turns it off too: every start would leave
+  // AccessDenied events and, under DESIGN.md's policy (no s3:AbortMultipartUpload), one more
+  // incomplete upload in the customer's bucket. `bucketflow bucket verify` runs them.
+  bool probe_privileges = true;
 };
 
 // The I/O the checks go through, injected so unit tests use fakes. All borrowed.

@@ -7,6 +7,7 @@
 // authorize before they read the body: AccessDenied if denied, MalformedXML if allowed).
 #include <string>
 
+#include "onboarding/plan.h"
 #include "onboarding/verify_internal.h"
 
 namespace bucketflow::onboarding::internal {
@@ -102,10 +103,8 @@ void CheckMultipartAbort(VerifyRun& run) {
           "add s3:AbortMultipartUpload on arn:aws:s3:::" + bucket +
               "/* to the role's policy, or as the owner: aws s3api "
               "put-bucket-lifecycle-configuration --bucket " +
-              bucket +
-              " --lifecycle-configuration '{\"Rules\":[{\"ID\":\"abort-incomplete-uploads\","
-              "\"Status\":\"Enabled\",\"Filter\":{\"Prefix\":\"\"},"
-              "\"AbortIncompleteMultipartUpload\":{\"DaysAfterInitiation\":7}}]}'");
+              bucket + " --lifecycle-configuration '" + AbortIncompleteUploadsLifecycleJson() +
+              "'");
 }
 
 }  // namespace bucketflow::onboarding::internal

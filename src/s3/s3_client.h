@@ -104,6 +104,9 @@ struct PresignRequest {
   std::string bucket = {};
   std::string key = {};
   int64_t expires_seconds = 3600;  // clamped to the credentials' lifetime and 7 days
+  // GET only: the Content-Disposition S3 answers with (response-content-disposition); empty
+  // means the object's own.
+  std::string response_content_disposition = {};
 };
 
 // A presigned URL and the moment it stops working: the signing time plus the expiry actually

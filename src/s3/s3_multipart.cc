@@ -119,8 +119,13 @@ Result<std::string> S3Client::PresignUploadPart(const PresignRequest& request,
 }
 
 Result<PresignedUrl> S3Client::PresignGetObjectWithExpiry(const PresignRequest& request) {
-  return Presign({.method = "GET", .bucket = request.bucket, .key = request.key},
-                 request.expires_seconds);
+  QueryParams query;
+  if (!request.response_content_disposition.empty()) {
+    query.emplace_back("response-content-disposition", request.response_content_disposition);
+  }
+  return Presign(
+      {.method = "GET", .bucket = request.bucket, .key = request.key, .query = std::move(query)},
+      request.expires_seconds);
 }
 
 Result<PresignedUrl> S3Client::PresignUploadPartWithExpiry(const PresignRequest& request,

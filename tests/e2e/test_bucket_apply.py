@@ -159,6 +159,30 @@ def test_apply_without_external_id_condition_lets_radosgw_assume_the_role(rgw, n
     as_role.delete_object(Bucket=bucket, Key="probe.txt")
 
 
+def test_apply_on_an_empty_endpoint_then_verify_passes(rgw, names):
+    """The issue's onboarding flow end to end: apply as the owner, then verify as the service."""
+    bucket, role = names
+    applied = run_cli(rgw, *apply_args(rgw, bucket, "--without-external-id-condition"))
+    assert applied.returncode == 0, applied.stderr + applied.stdout
+    role_arn = summary_value(applied.stdout, "Role ARN:")
+    external_id = summary_value(applied.stdout, "External ID:")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID=rgw["BF_RGW_TENANT_ACCESS_KEY"],
+               AWS_SECRET_ACCESS_KEY=rgw["BF_RGW_TENANT_SECRET_KEY"],
+               AWS_CONFIG_FILE="/nonexistent", AWS_SHARED_CREDENTIALS_FILE="/nonexistent",
+               AWS_EC2_METADATA_DISABLED="true")
+    verified = subprocess.run(
+        [bucketflow_bin(), "bucket", "verify", "--bucket", bucket, "--role-arn", role_arn,
+         "--external-id", external_id, "--region", rgw["BF_RGW_REGION"],
+         "--s3-endpoint-url", rgw["BF_RGW_ENDPOINT"], "--sts-endpoint-url", rgw["BF_RGW_ENDPOINT"],
+         "--s3-addressing", "path", "--json"],
+        env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    outcomes = {c["name"]: c["outcome"] for c in json.loads(verified.stdout)["checks"]}
+    assert outcomes.pop("external id enforced") == "warn"  # radosgw never checks sts:ExternalId
+    assert "fail" not in outcomes.values(), outcomes
+
+
 def plan_args(*extra: str) -> list[str]:
     return ["plan", "--bucket", "bf-plan-bucket", "--service-account", "123456789012", *extra]
 

@@ -155,6 +155,10 @@ def test_download_url_reads_straight_from_the_bucket_with_cors(s3_api, s3_server
     assert "X-Amz-Security-Token=" in url  # signed with the role's temporary credentials
     direct = requests.get(url, timeout=30)
     assert direct.status_code == 200 and direct.content == data
+    # Opened from the URL it is a download, never rendered on the bucket's origin (MLflow's XSS
+    # defence, as on the proxied path).
+    assert direct.headers.get("Content-Disposition", "").startswith("attachment"), direct.headers
+    assert "metrics.json" in direct.headers["Content-Disposition"]
     # Also under /api/2.0.
     assert s3_api.ok(download_url(s3_api, run_id, "eval/metrics.json",
                                   "/api/2.0/bucketflow/artifacts/download-url"))["source"] == "bucket"

@@ -375,6 +375,21 @@ TEST_F(VerifyTest, InjectedRoleCredentialsMakeNoStsCall) {
   EXPECT_EQ(report.checks[1].name, "bucket");
 }
 
+TEST_F(VerifyTest, WithoutPrivilegeProbesNoCorsCallAndNoUploadIsMade) {
+  target_.probe_privileges = false;
+  const Report report = Run();
+  EXPECT_TRUE(report.ok()) << RenderText(report);
+  for (const Check& check : report.checks) {
+    EXPECT_FALSE(check.name.starts_with("least privilege")) << check.name;
+    EXPECT_NE(check.name, "multipart abort");
+  }
+  EXPECT_NE(Find(report, "cors get"), nullptr);  // what the UI needs is still checked
+  for (const RecordedRequest& request : transport_.requests()) {
+    EXPECT_EQ(request.url.find("cors"), std::string::npos) << request.url;
+    EXPECT_EQ(request.url.find("uploads"), std::string::npos) << request.url;
+  }
+}
+
 TEST(ReportTest, RendersTextAndJson) {
   Report report;
   report.checks.push_back({.name = "bucket", .outcome = Check::Outcome::kPass, .reason = "ok"});

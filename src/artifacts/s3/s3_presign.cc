@@ -52,9 +52,15 @@ Status Explain(const Status& status, std::string_view what, std::string_view pat
 Result<PresignedUrl> S3ArtifactRepository::PresignRead(std::string_view path, int64_t ttl_seconds) {
   const std::string key = KeyFor(path);
   RETURN_IF_ERROR(HeadFile(path, key).status());
+  // Always an attachment, as the proxied download is (MLflow's XSS defence): opened from the
+  // URL, an .html or .svg artifact must not render on the bucket's origin. Previews that
+  // fetch() the bytes or show them in <img> are unaffected.
   ASSIGN_OR_RETURN(s3::PresignedUrl presigned,
                    client_.PresignGetObjectWithExpiry(
-                       {.bucket = bucket_, .key = key, .expires_seconds = ttl_seconds}));
+                       {.bucket = bucket_,
+                        .key = key,
+                        .expires_seconds = ttl_seconds,
+                        .response_content_disposition = AttachmentDisposition(BaseName(path))}));
   return PresignedUrl{.url = std::move(presigned.url), .expires_at_ms = presigned.expires_at_ms};
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <future>
+#include <system_error>
 #include <utility>
 
 #include "artifacts/s3/s3_streams_internal.h"
@@ -14,6 +15,28 @@ namespace {
 constexpr size_t kMaxParts = 10000;
 // Upload buffers grow on demand up to this size (most artifacts are small), then jump to a part.
 constexpr size_t kGrowFreelyUpTo = size_t{1} << 20;
+
+// std::async reports trouble by exception (no thread to start, or one thrown by the task); the
+// artifact interfaces report it as a Status, so both are caught here.
+template <typename T, typename Task>
+std::future<Result<T>> StartTransfer(Task task) {
+  try {
+    return std::async(std::launch::async, std::move(task));
+  } catch (const std::system_error& e) {
+    std::promise<Result<T>> refused;
+    refused.set_value(Status::Unavailable("cannot start an S3 transfer thread: ", e.what()));
+    return refused.get_future();
+  }
+}
+
+template <typename T>
+Result<T> FinishTransfer(std::future<Result<T>>& transfer) {
+  try {
+    return transfer.get();
+  } catch (const std::exception& e) {
+    return Status::Internal("S3 transfer failed: ", e.what());
+  }
+}
 
 }  // namespace
 
@@ -53,14 +76,16 @@ uint64_t S3ArtifactReader::ChunkLengthAt(uint64_t offset) const {
 Status S3ArtifactReader::Fill() {
   const uint64_t length = ChunkLengthAt(next_offset_);
   Result<std::string> bytes =
-      prefetch_.valid() ? prefetch_.get() : FetchRange(next_offset_, length);
+      prefetch_.valid() ? FinishTransfer(prefetch_) : FetchRange(next_offset_, length);
   RETURN_IF_ERROR(bytes);
   chunk_ = std::move(bytes).value();
   chunk_pos_ = 0;
   next_offset_ += length;
   if (next_offset_ < size_) {
-    prefetch_ = std::async(std::launch::async, &S3ArtifactReader::FetchRange, this, next_offset_,
-                           ChunkLengthAt(next_offset_));
+    prefetch_ = StartTransfer<std::string>(
+        [this, offset = next_offset_, length = ChunkLengthAt(next_offset_)] {
+          return FetchRange(offset, length);
+        });
   }
   return Status::Ok();
 }
@@ -159,10 +184,8 @@ Status S3ArtifactWriter::FlushPart() {
   buffer_ = std::string();
   // Sent on another thread while the caller fills the next part, so the client's upload and
   // ours to S3 overlap instead of taking turns.
-  part_in_flight_ = std::async(
-      std::launch::async,
-      [this](const s3::UploadPartRequest& part) { return client_.UploadPart(part); },
-      std::move(request));
+  part_in_flight_ = StartTransfer<s3::CompletedPart>(
+      [this, part = std::move(request)] { return client_.UploadPart(part); });
   return Status::Ok();
 }
 
@@ -170,7 +193,7 @@ Status S3ArtifactWriter::CollectPartInFlight() {
   if (!part_in_flight_.valid()) {
     return Status::Ok();
   }
-  Result<s3::CompletedPart> part = part_in_flight_.get();
+  Result<s3::CompletedPart> part = FinishTransfer(part_in_flight_);
   if (!part.ok()) {
     return Fail(part.status());
   }

@@ -106,6 +106,8 @@ export interface DownloadUrlResponse {
   url: string;
   source: 'bucket' | 'server';
   expires_at?: number;
+  /** Not sent by the server: when the browser received the URL (epoch ms). */
+  received_at?: number;
 }
 
 /** The JSON body of every MLflow error response. */

@@ -14,7 +14,7 @@ describe('getDownloadUrl', () => {
       query = new URL(request.url).search;
       return HttpResponse.json({ url: 'https://b.test/x', source: 'bucket', expires_at: 123 });
     }));
-    expect(await getDownloadUrl('r1', 'dir/a b.txt')).toEqual({ url: 'https://b.test/x', source: 'bucket', expires_at: 123 });
+    expect(await getDownloadUrl('r1', 'dir/a b.txt')).toEqual({ url: 'https://b.test/x', source: 'bucket', expires_at: 123, received_at: expect.any(Number) });
     expect(query).toBe('?run_id=r1&path=dir%2Fa+b.txt');
   });
 
@@ -30,6 +30,13 @@ describe('freshFor', () => {
     expect(freshFor({ url: '/get-artifact', source: 'server' })).toBe(Infinity);
     expect(freshFor({ url: 'u', source: 'bucket', expires_at: 100_000 + EXPIRY_MARGIN_MS }, 40_000)).toBe(60_000);
     expect(freshFor({ url: 'u', source: 'bucket', expires_at: 1000 }, 40_000)).toBe(0);
+  });
+
+  it('keeps a short-lived URL usable for half its lifetime instead of never', () => {
+    // Signed with credentials that had 4 s left: usable for 2 s, not refreshed in a loop.
+    const link = { url: 'u', source: 'bucket' as const, expires_at: 14_000, received_at: 10_000 };
+    expect(freshFor(link, 10_000)).toBe(2_000);
+    expect(freshFor(link, 12_500)).toBe(0);
   });
 });
 

@@ -7,7 +7,10 @@ import { useCallback } from 'react';
 import { BUCKETFLOW_API, request } from '@/lib/api';
 import type { DownloadUrlResponse } from '@/types/mlflow';
 
-/** A URL this close to expiring is refreshed rather than used. */
+/**
+ * A URL this close to expiring is refreshed rather than used — or half its lifetime, when that
+ * is shorter: URLs never outlive the role's credentials, which can be minutes or less.
+ */
 export const EXPIRY_MARGIN_MS = 30_000;
 
 export async function getDownloadUrl(runId: string, path: string, signal?: AbortSignal)
@@ -18,13 +21,20 @@ export async function getDownloadUrl(runId: string, path: string, signal?: Abort
   if (typeof body.url !== 'string' || body.url === '') {
     throw new Error(`The server sent no download URL for ${path}.`);
   }
-  return { url: body.url, source: body.source === 'bucket' ? 'bucket' : 'server', expires_at: body.expires_at };
+  return {
+    url: body.url,
+    source: body.source === 'bucket' ? 'bucket' : 'server',
+    expires_at: body.expires_at,
+    received_at: Date.now(),
+  };
 }
 
 /** Milliseconds a URL stays usable; Infinity for server URLs, which do not expire. */
 export function freshFor(data: DownloadUrlResponse | undefined, now = Date.now()): number {
   if (!data || data.expires_at === undefined) return Infinity;
-  return Math.max(0, data.expires_at - EXPIRY_MARGIN_MS - now);
+  const lifetime = data.received_at === undefined ? Infinity : data.expires_at - data.received_at;
+  const margin = Math.min(EXPIRY_MARGIN_MS, lifetime / 2);
+  return Math.max(0, data.expires_at - margin - now);
 }
 
 function downloadUrlOptions(runId: string, path: string) {
