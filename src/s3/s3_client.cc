@@ -1,7 +1,10 @@
 #include "s3/s3_client.h"
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
+#include <span>
+#include <string_view>
 #include <utility>
 
 #include "core/crypto.h"
@@ -30,6 +33,22 @@ Status ValidateConfig(const S3ClientConfig& config) {
 }
 
 bool IsSuccess(int status) { return status >= 200 && status < 300; }
+
+// An in-memory upload body, sent from the caller's string without a copy. A fresh one per
+// attempt, so a retry starts from the first byte.
+class BorrowedBodySource final : public http::BodySource {
+ public:
+  explicit BorrowedBodySource(std::string_view data) : rest_(data) {}
+  Result<size_t> Read(std::span<char> buffer) override {
+    const size_t n = std::min(buffer.size(), rest_.size());
+    std::memcpy(buffer.data(), rest_.data(), n);
+    rest_.remove_prefix(n);
+    return n;
+  }
+
+ private:
+  std::string_view rest_;
+};
 
 std::string_view PayloadHash(const S3Client::Call& call, std::string& storage) {
   if (call.small_body != nullptr) {
@@ -123,8 +142,6 @@ Result<http::ClientRequest> S3Client::BuildRequest(const Call& call,
   request.idle_timeout_ms = config_.idle_timeout_ms;
   if (call.small_body != nullptr) {
     request.body = *call.small_body;
-  } else if (call.body != nullptr && call.body->data) {
-    request.body = *call.body->data;
   }
   return request;
 }
@@ -135,7 +152,7 @@ Result<http::ClientResponse> S3Client::Attempt(const Call& call, http::BodySourc
   ASSIGN_OR_RETURN(http::ClientRequest request, BuildRequest(call, credentials));
   if (stream != nullptr) {
     request.body_source = stream;
-    request.body_size = call.body->size;
+    request.body_size = call.body->data ? call.body->data->size() : call.body->size;
   }
   bool refused_by_caller = false;
   if (call.on_body) {
@@ -174,7 +191,11 @@ Result<http::ClientResponse> S3Client::Execute(const Call& call) {
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<http::BodySource> opened;
     http::BodySource* stream = one_shot ? call.body->source : nullptr;
-    if (call.body != nullptr && call.body->open) {
+    if (call.body != nullptr && call.body->data) {
+      // Read in place rather than copied into the request: parts are MiBs each.
+      opened = std::make_unique<BorrowedBodySource>(*call.body->data);
+      stream = opened.get();
+    } else if (call.body != nullptr && call.body->open) {
       ASSIGN_OR_RETURN(opened, call.body->open());
       if (opened == nullptr) {
         return Status::InvalidArgument("S3 upload body factory returned no stream");

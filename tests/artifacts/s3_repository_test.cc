@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <thread>
@@ -159,8 +160,11 @@ TEST_F(S3RepositoryTest, ReadsInBoundedRangedChunks) {
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   EXPECT_EQ((*reader)->size(), 25u);
   EXPECT_EQ(ReadAll(**reader, 5), data);
-  EXPECT_EQ(fake_.ranges(),
-            (std::vector<std::string>{"bytes=0-7", "bytes=8-15", "bytes=16-23", "bytes=24-24"}));
+  // Chunks ahead are fetched side by side, so the ranges arrive in any order.
+  std::vector<std::string> ranges = fake_.ranges();
+  std::sort(ranges.begin(), ranges.end());
+  EXPECT_EQ(ranges,
+            (std::vector<std::string>{"bytes=0-7", "bytes=16-23", "bytes=24-24", "bytes=8-15"}));
 }
 
 TEST_F(S3RepositoryTest, ReadOfEmptyObjectSendsNoGet) {
@@ -223,11 +227,9 @@ TEST_F(S3RepositoryTest, LargeWriteIsMultipartWithBoundedParts) {
   std::unique_ptr<ArtifactWriter> writer = Repo("p", 8, /*part=*/8)->OpenWrite("big.bin").value();
   ASSERT_TRUE(writer->Write(data.substr(0, 3)).ok());
   ASSERT_TRUE(writer->Write(data.substr(3, 20)).ok());
-  // Parts go out as they fill, each on its way while the next fills: part 1 is done, part 2
-  // may still be in flight, 7 bytes are held.
-  EXPECT_GE(fake_.count("UploadPart"), 1);
-  ASSERT_TRUE(writer->Write(data.substr(23)).ok());
-  EXPECT_GE(fake_.count("UploadPart"), 2);  // 6 bytes held for Commit
+  // Parts go out as they fill, on other threads (parts 1 and 2 may still be in flight), so
+  // only the outcome after Commit is checked; 7 bytes are held.
+  ASSERT_TRUE(writer->Write(data.substr(23)).ok());  // part 3 on its way, 6 bytes held
   EXPECT_TRUE(fake_.objects().empty());
   ASSERT_TRUE(writer->Commit().ok());
   EXPECT_EQ(fake_.objects().at("p/big.bin"), data);

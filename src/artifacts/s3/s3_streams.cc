@@ -15,6 +15,10 @@ namespace {
 constexpr size_t kMaxParts = 10000;
 // Upload buffers grow on demand up to this size (most artifacts are small), then jump to a part.
 constexpr size_t kGrowFreelyUpTo = size_t{1} << 20;
+// Chunks of one download fetched ahead of the one being read; each holds a chunk in memory.
+constexpr size_t kChunksAhead = 2;
+// Parts of one upload sent at the same time; each holds a part in memory.
+constexpr size_t kMaxPartsInFlight = 2;
 
 // std::async reports trouble by exception (no thread to start, or one thrown by the task); the
 // artifact interfaces report it as a Status, so both are caught here.
@@ -48,8 +52,8 @@ S3ArtifactReader::S3ArtifactReader(S3ObjectRef object, uint64_t size, uint64_t c
       chunk_size_(std::max<uint64_t>(chunk_size, 1)) {}
 
 S3ArtifactReader::~S3ArtifactReader() {
-  if (prefetch_.valid()) {
-    prefetch_.wait();
+  for (std::future<Result<std::string>>& chunk : chunks_ahead_) {
+    chunk.wait();
   }
 }
 
@@ -74,29 +78,40 @@ uint64_t S3ArtifactReader::ChunkLengthAt(uint64_t offset) const {
 }
 
 Status S3ArtifactReader::Fill() {
-  const uint64_t length = ChunkLengthAt(next_offset_);
-  Result<std::string> bytes =
-      prefetch_.valid() ? FinishTransfer(prefetch_) : FetchRange(next_offset_, length);
+  FetchAhead();
+  Result<std::string> bytes = FinishTransfer(chunks_ahead_.front());
+  chunks_ahead_.pop_front();
   RETURN_IF_ERROR(bytes);
+  spare_ = std::move(chunk_);  // drained: its memory takes the next range
   chunk_ = std::move(bytes).value();
   chunk_pos_ = 0;
-  next_offset_ += length;
-  if (next_offset_ < size_) {
-    prefetch_ = StartTransfer<std::string>(
-        [this, offset = next_offset_, length = ChunkLengthAt(next_offset_)] {
-          return FetchRange(offset, length);
-        });
-  }
+  next_offset_ += chunk_.size();
+  FetchAhead();
   return Status::Ok();
 }
 
-Result<std::string> S3ArtifactReader::FetchRange(uint64_t offset, uint64_t length) const {
+void S3ArtifactReader::FetchAhead() {
+  while (chunks_ahead_.size() < kChunksAhead && fetch_offset_ < size_) {
+    const uint64_t length = ChunkLengthAt(fetch_offset_);
+    chunks_ahead_.push_back(StartTransfer<std::string>(
+        [this, offset = fetch_offset_, length, into = std::move(spare_)]() mutable {
+          return FetchRange(offset, length, std::move(into));
+        }));
+    spare_ = std::string();
+    fetch_offset_ += length;
+  }
+}
+
+Result<std::string> S3ArtifactReader::FetchRange(uint64_t offset, uint64_t length,
+                                                 std::string bytes) const {
   s3::GetObjectRequest request{
       .bucket = bucket_,
       .key = key_,
       .range = s3::ByteRange{.first = offset, .last = offset + length - 1}};
-  std::string bytes;
-  bytes.reserve(static_cast<size_t>(length));  // one allocation, not a doubling series
+  // Reusing a drained chunk's memory spares the kernel mapping and zeroing fresh pages for
+  // every range; otherwise one allocation, not a doubling series.
+  bytes.clear();
+  bytes.reserve(static_cast<size_t>(length));
   Result<s3::ObjectInfo> info = client_.GetObject(request, [&](std::string_view piece) {
     // A bound of one chunk: a server that ignores Range cannot make us buffer the whole object.
     if (bytes.size() + piece.size() > length) {
@@ -163,8 +178,10 @@ Status S3ArtifactWriter::Write(std::string_view chunk) {
 }
 
 Status S3ArtifactWriter::FlushPart() {
-  // At most one part in flight: wait for the previous one before sending the next.
-  RETURN_IF_ERROR(CollectPartInFlight());
+  // A bounded number of parts in flight: wait for the oldest before sending another.
+  if (parts_in_flight_.size() >= kMaxPartsInFlight) {
+    RETURN_IF_ERROR(CollectOldestPart());
+  }
   if (!upload_id_) {
     Result<std::string> id = client_.CreateMultipartUpload(bucket_, key_, content_type_);
     if (!id.ok()) {
@@ -172,32 +189,38 @@ Status S3ArtifactWriter::FlushPart() {
     }
     upload_id_ = std::move(id).value();
   }
-  if (parts_.size() >= kMaxParts) {
+  if (parts_.size() + parts_in_flight_.size() >= kMaxParts) {
     return Fail(Status::InvalidArgument("Artifact '", key_, "' is too large: more than ", kMaxParts,
                                         " parts of ", part_size_, " bytes"));
   }
-  s3::UploadPartRequest request{.bucket = bucket_,
-                                .key = key_,
-                                .upload_id = *upload_id_,
-                                .part_number = static_cast<int>(parts_.size() + 1),
-                                .body = {.data = std::move(buffer_)}};
-  buffer_ = std::string();
-  // Sent on another thread while the caller fills the next part, so the client's upload and
-  // ours to S3 overlap instead of taking turns.
-  part_in_flight_ = StartTransfer<s3::CompletedPart>(
-      [this, part = std::move(request)] { return client_.UploadPart(part); });
+  s3::UploadPartRequest request{
+      .bucket = bucket_,
+      .key = key_,
+      .upload_id = *upload_id_,
+      .part_number = static_cast<int>(parts_.size() + parts_in_flight_.size() + 1),
+      .body = {.data = std::move(buffer_)}};
+  buffer_ = std::move(spare_);  // a sent part's memory, when there is one
+  buffer_.clear();
+  spare_ = std::string();
+  // Sent on other threads while the caller fills the next part, so the client's upload and
+  // ours to S3 overlap instead of taking turns, and parts travel side by side as boto3's do.
+  parts_in_flight_.push_back(
+      StartTransfer<SentPart>([this, part = std::move(request)]() mutable -> Result<SentPart> {
+        ASSIGN_OR_RETURN(s3::CompletedPart sent, client_.UploadPart(part));
+        return SentPart{.part = std::move(sent), .buffer = std::move(*part.body.data)};
+      }));
   return Status::Ok();
 }
 
-Status S3ArtifactWriter::CollectPartInFlight() {
-  if (!part_in_flight_.valid()) {
-    return Status::Ok();
+Status S3ArtifactWriter::CollectOldestPart() {
+  Result<SentPart> sent = FinishTransfer(parts_in_flight_.front());
+  parts_in_flight_.pop_front();
+  if (!sent.ok()) {
+    return Fail(sent.status());
   }
-  Result<s3::CompletedPart> part = FinishTransfer(part_in_flight_);
-  if (!part.ok()) {
-    return Fail(part.status());
-  }
-  parts_.push_back(std::move(part).value());
+  parts_.push_back(std::move(sent->part));
+  // Refilling this memory spares the kernel mapping and zeroing fresh pages for every part.
+  spare_ = std::move(sent->buffer);
   return Status::Ok();
 }
 
@@ -227,7 +250,9 @@ Status S3ArtifactWriter::CommitMultipart() {
   if (!buffer_.empty()) {
     RETURN_IF_ERROR(FlushPart());
   }
-  RETURN_IF_ERROR(CollectPartInFlight());
+  while (!parts_in_flight_.empty()) {
+    RETURN_IF_ERROR(CollectOldestPart());
+  }
   Result<s3::CompleteMultipartUploadResult> done =
       client_.CompleteMultipartUpload(bucket_, key_, *upload_id_, parts_);
   if (!done.ok()) {
@@ -240,14 +265,16 @@ Status S3ArtifactWriter::CommitMultipart() {
 Status S3ArtifactWriter::Fail(Status error) {
   state_ = State::kFailed;
   buffer_ = std::string();
+  spare_ = std::string();
   AbortUpload();
   return error;
 }
 
 void S3ArtifactWriter::AbortUpload() {
-  if (part_in_flight_.valid()) {
-    part_in_flight_.wait();  // it borrows this writer; its outcome no longer matters
+  for (std::future<Result<SentPart>>& part : parts_in_flight_) {
+    part.wait();  // it borrows this writer; its outcome no longer matters
   }
+  parts_in_flight_.clear();
   if (!upload_id_) {
     return;
   }

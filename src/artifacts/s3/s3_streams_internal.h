@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <future>
 #include <optional>
 #include <span>
@@ -22,13 +23,13 @@ struct S3ObjectRef {
 };
 
 // Pulls an object with ranged GETs of at most `chunk_size` bytes. While the caller drains one
-// chunk, the next is already being fetched on another thread, so the transfer runs at the speed
-// of the slower side rather than the sum of both; memory stays at two chunks whatever the
-// object's size.
+// chunk, the next ones are already being fetched on other threads, so the transfer runs at the
+// speed of the slower side rather than the sum of both; memory stays at three chunks whatever
+// the object's size.
 class S3ArtifactReader final : public ArtifactReader {
  public:
   S3ArtifactReader(S3ObjectRef object, uint64_t size, uint64_t chunk_size);
-  // Waits for an in-flight prefetch: it borrows the client and this object's members.
+  // Waits for the fetches in flight: they borrow the client and this object's members.
   ~S3ArtifactReader() override;
   S3ArtifactReader(const S3ArtifactReader&) = delete;
   S3ArtifactReader& operator=(const S3ArtifactReader&) = delete;
@@ -37,10 +38,13 @@ class S3ArtifactReader final : public ArtifactReader {
   uint64_t size() const override { return size_; }
 
  private:
-  // Makes chunk_ the bytes at next_offset_ and starts fetching the chunk after it.
+  // Makes chunk_ the bytes at next_offset_, keeping the following chunks on their way.
   Status Fill();
-  // The bytes [offset, offset + length) of the object; exactly `length` or an error.
-  Result<std::string> FetchRange(uint64_t offset, uint64_t length) const;
+  // Starts fetching chunks from fetch_offset_ on until enough are in flight.
+  void FetchAhead();
+  // The bytes [offset, offset + length) of the object, exactly `length` or an error, in
+  // `bytes`' memory.
+  Result<std::string> FetchRange(uint64_t offset, uint64_t length, std::string bytes) const;
   uint64_t ChunkLengthAt(uint64_t offset) const;
 
   s3::S3Client& client_;
@@ -49,15 +53,17 @@ class S3ArtifactReader final : public ArtifactReader {
   const uint64_t size_;
   const uint64_t chunk_size_;
   std::string chunk_;
+  std::string spare_;  // a drained chunk, whose memory the next fetch reuses
   size_t chunk_pos_ = 0;
-  uint64_t next_offset_ = 0;  // object offset of the first byte not yet in chunk_
-  // The chunk at next_offset_, when one is being fetched ahead.
-  std::future<Result<std::string>> prefetch_;
+  uint64_t next_offset_ = 0;   // object offset of the first byte not yet in chunk_
+  uint64_t fetch_offset_ = 0;  // object offset of the first byte not yet being fetched
+  // The chunks from next_offset_ on, being fetched, in order.
+  std::deque<std::future<Result<std::string>>> chunks_ahead_;
 };
 
 // Buffers up to one part; a body that never outgrows it is one PutObject on Commit(), a larger
-// one a multipart upload whose parts are sent as they fill, each while the next one fills
-// (memory: two parts). A failure, or destruction before a
+// one a multipart upload whose parts are sent as they fill, up to two at a time while the next
+// one fills (memory: three parts). A failure, or destruction before a
 // successful Commit(), aborts the upload so no partial object ever appears.
 class S3ArtifactWriter final : public ArtifactWriter {
  public:
@@ -74,10 +80,11 @@ class S3ArtifactWriter final : public ArtifactWriter {
 
   Status CheckOpen() const;
   // Starts sending buffer_ as the next part (starting the multipart upload first if needed),
-  // after collecting the part before it.
+  // first collecting the oldest part in flight when too many are.
   Status FlushPart();
-  // Waits for the part being sent, if any, and records it; fails the writer if it failed.
-  Status CollectPartInFlight();
+  // Waits for the oldest part in flight and records it; fails the writer if it failed.
+  // REQUIRES: a part is in flight.
+  Status CollectOldestPart();
   Status CommitMultipart();
   // Marks the writer failed and aborts any multipart upload; returns `error`.
   Status Fail(Status error);
@@ -90,8 +97,15 @@ class S3ArtifactWriter final : public ArtifactWriter {
   const uint64_t part_size_;
   std::string buffer_;
   std::optional<std::string> upload_id_;
-  std::vector<s3::CompletedPart> parts_;                   // sent, in part-number order
-  std::future<Result<s3::CompletedPart>> part_in_flight_;  // the part after parts_, being sent
+  std::vector<s3::CompletedPart> parts_;  // sent, in part-number order
+  // A part S3 accepted, and the memory that held it (for the part after next).
+  struct SentPart {
+    s3::CompletedPart part;
+    std::string buffer;
+  };
+  // The parts after parts_, being sent, oldest first.
+  std::deque<std::future<Result<SentPart>>> parts_in_flight_;
+  std::string spare_;  // a sent part's memory, refilled next
   State state_ = State::kOpen;
 };
 
