@@ -25,6 +25,7 @@ class ReaderSource final : public http::BodySource {
                std::unique_ptr<ArtifactRepository> owned)
       : owned_(std::move(owned)), reader_(std::move(reader)) {}
   Result<size_t> Read(std::span<char> buffer) override { return reader_->Read(buffer); }
+  Result<std::string_view> Next(std::span<char> scratch) override { return reader_->Next(scratch); }
 
  private:
   // Declared first so that it outlives the reader it made.

@@ -50,6 +50,12 @@ class ArtifactReader {
   virtual ~ArtifactReader() = default;
   // Fills `buffer`; returns bytes read, 0 at the end.
   virtual Result<size_t> Read(std::span<char> buffer) = 0;
+  // The next bytes without a copy, for readers that hold them in memory: a view valid until
+  // the next call, empty at the end. The default reads into `scratch`.
+  virtual Result<std::string_view> Next(std::span<char> scratch) {
+    ASSIGN_OR_RETURN(size_t n, Read(scratch));
+    return std::string_view(scratch.data(), n);
+  }
   virtual uint64_t size() const = 0;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,6 +40,12 @@ class BodySource {
  public:
   virtual ~BodySource() = default;
   virtual Result<size_t> Read(std::span<char> buffer) = 0;
+  // The next bytes without a copy when the source already holds them in memory: a view valid
+  // until the next call, empty at the end. The default reads into `scratch`.
+  virtual Result<std::string_view> Next(std::span<char> scratch) {
+    ASSIGN_OR_RETURN(size_t n, Read(scratch));
+    return std::string_view(scratch.data(), std::min(n, scratch.size()));
+  }
 };
 
 struct Response {

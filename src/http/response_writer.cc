@@ -93,13 +93,9 @@ asio::awaitable<WriteResult> WriteStringBody(tcp::socket& socket, Response& resp
       .ok = !ec, .close_after = false, .bytes_out = opt.head ? 0 : res.body().size()};
 }
 
-Result<size_t> ReadSource(BodySource& source, std::span<char> buffer) {
+Result<std::string_view> ReadSource(BodySource& source, std::span<char> buffer) {
   try {
-    Result<size_t> n = source.Read(buffer);
-    if (n.ok() && *n > buffer.size()) {
-      return Status::Internal("BodySource::Read returned more than the buffer size");
-    }
-    return n;
+    return source.Next(buffer);
   } catch (const std::exception& e) {
     return Status::Internal("BodySource::Read threw: ", e.what());
   } catch (...) {
@@ -114,25 +110,27 @@ asio::awaitable<WriteResult> WriteStreamChunks(tcp::socket& socket, Response& re
                                                std::vector<char>& buffer) {
   WriteResult result;
   while (true) {
-    Result<size_t> n = ReadSource(*response.stream, std::span<char>(buffer));
-    if (!n.ok()) {
-      spdlog::error("response stream failed: {}", n.status().ToString());
+    Result<std::string_view> chunk = ReadSource(*response.stream, std::span<char>(buffer));
+    if (!chunk.ok()) {
+      spdlog::error("response stream failed: {}", chunk.status().ToString());
       co_return result;
     }
-    if (response.stream_size && result.bytes_out + *n > *response.stream_size) {
+    const size_t n = chunk->size();
+    if (response.stream_size && result.bytes_out + n > *response.stream_size) {
       spdlog::error("response stream longer than its declared size {}", *response.stream_size);
       co_return result;
     }
-    res.body().data = *n > 0 ? buffer.data() : nullptr;
-    res.body().size = *n;
-    res.body().more = *n > 0;
+    // Beast only reads the bytes; the view stays valid until the source's next call.
+    res.body().data = n > 0 ? const_cast<char*>(chunk->data()) : nullptr;
+    res.body().size = n;
+    res.body().more = n > 0;
     beast::error_code ec;
     co_await bhttp::async_write(socket, sr, Redirect(ec));
     if (ec && ec != bhttp::error::need_buffer) {
       co_return result;
     }
-    result.bytes_out += *n;
-    if (*n == 0) {
+    result.bytes_out += n;
+    if (n == 0) {
       break;
     }
   }

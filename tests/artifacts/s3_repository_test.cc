@@ -153,6 +153,29 @@ TEST_F(S3RepositoryTest, EmptyAndSlashedPrefixesMapKeysWithoutDoubleSlashes) {
   EXPECT_EQ(Describe(slashed->List("").value()), (std::vector<std::string>{"c.txt:2"}));
 }
 
+TEST_F(S3RepositoryTest, NextHandsOutWholeChunksInPlace) {
+  const std::string data = Pattern(20);
+  fake_.Put("p/big.bin", data);
+  std::unique_ptr<ArtifactReader> reader = Repo("p", /*chunk=*/8)->OpenRead("big.bin").value();
+  std::vector<char> first(3);
+  ASSERT_TRUE(reader->Read(first).ok());  // mixing Read and Next is fine
+  std::string out = data.substr(0, 3);
+  std::vector<size_t> sizes;
+  std::vector<char> unused(1);
+  while (true) {
+    Result<std::string_view> next = reader->Next(unused);
+    ASSERT_TRUE(next.ok()) << next.status().ToString();
+    if (next->empty()) {
+      break;
+    }
+    sizes.push_back(next->size());
+    out.append(*next);
+  }
+  EXPECT_EQ(out, data);
+  // The rest of the first chunk, then whole chunks, however small the caller's scratch.
+  EXPECT_EQ(sizes, (std::vector<size_t>{5, 8, 4}));
+}
+
 TEST_F(S3RepositoryTest, ReadsInBoundedRangedChunks) {
   const std::string data = Pattern(25);
   fake_.Put("p/big.bin", data);

@@ -73,6 +73,18 @@ Result<size_t> S3ArtifactReader::Read(std::span<char> buffer) {
   return n;
 }
 
+Result<std::string_view> S3ArtifactReader::Next(std::span<char> /*scratch*/) {
+  if (chunk_pos_ == chunk_.size()) {
+    if (next_offset_ >= size_) {
+      return std::string_view();
+    }
+    RETURN_IF_ERROR(Fill());
+  }
+  const std::string_view rest = std::string_view(chunk_).substr(chunk_pos_);
+  chunk_pos_ = chunk_.size();
+  return rest;
+}
+
 uint64_t S3ArtifactReader::ChunkLengthAt(uint64_t offset) const {
   return std::min(chunk_size_, size_ - offset);
 }

@@ -35,6 +35,8 @@ class S3ArtifactReader final : public ArtifactReader {
   S3ArtifactReader& operator=(const S3ArtifactReader&) = delete;
 
   Result<size_t> Read(std::span<char> buffer) override;
+  // The rest of the current chunk, in place (no copy).
+  Result<std::string_view> Next(std::span<char> scratch) override;
   uint64_t size() const override { return size_; }
 
  private:
