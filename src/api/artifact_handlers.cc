@@ -82,18 +82,12 @@ Result<http::Response> GetRunArtifactOrError(http::Request& request, Services& s
     return MissingParam("path");
   }
   ASSIGN_OR_RETURN(std::string path, artifacts::NormalizePath(*raw_path));
-  std::optional<std::string> run_id = QueryParam(request, "run_id");
-  if (!run_id.has_value() || run_id->empty()) {
-    run_id = QueryParam(request, "run_uuid");
-  }
-  if (!run_id.has_value() || run_id->empty()) {
-    return MissingParam("run_id");
-  }
-  ASSIGN_OR_RETURN(auto run, LoadRun(*run_id, services));
+  ASSIGN_OR_RETURN(const std::string run_id, RunIdParam(request));
+  ASSIGN_OR_RETURN(auto run, LoadRun(run_id, services));
   RunArtifacts& location = run.second;
   const std::string full_path = artifacts::JoinPath(location.prefix, path);
   if (std::optional<http::Response> redirect =
-          RedirectDownload(*location.repository, full_path, *run_id, services)) {
+          RedirectDownload(*location.repository, full_path, run_id, services)) {
     return std::move(*redirect);
   }
   return DownloadAttachment(*location.repository, full_path, std::move(location.owned));

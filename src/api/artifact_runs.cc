@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api/errors.h"
+#include "api/request_params.h"
 #include "artifacts/artifact_path.h"
 #include "core/strings.h"
 
@@ -111,6 +112,17 @@ std::optional<std::string> QueryParam(const http::Request& request, std::string_
     }
   }
   return std::nullopt;
+}
+
+Result<std::string> RunIdParam(const http::Request& request) {
+  std::optional<std::string> run_id = QueryParam(request, "run_id");
+  if (!run_id.has_value() || run_id->empty()) {
+    run_id = QueryParam(request, "run_uuid");
+  }
+  if (!run_id.has_value() || run_id->empty()) {
+    return MissingParam("run_id");
+  }
+  return std::move(*run_id);
 }
 
 http::Response Respond(Result<http::Response> result) {

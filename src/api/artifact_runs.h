@@ -31,6 +31,9 @@ Result<std::pair<model::RunInfo, RunArtifacts>> LoadRun(std::string_view run_id,
 // The first value of query parameter `name` (MLflow's request.args.get), decoded.
 std::optional<std::string> QueryParam(const http::Request& request, std::string_view name);
 
+// The run of a UI artifact request: query parameter `run_id`, else the older `run_uuid`.
+Result<std::string> RunIdParam(const http::Request& request);
+
 // MLflow's answer when the proxy endpoints are disabled (--no-serve-artifacts).
 http::Response ServingDisabled(std::string_view rule);
 

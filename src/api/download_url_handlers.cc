@@ -44,14 +44,8 @@ Result<http::Response> DownloadUrlOrError(http::Request& request, Services& serv
   if (path.empty()) {
     return Status::InvalidArgument("Artifact '", *raw_path, "' is a directory");
   }
-  std::optional<std::string> run_id = QueryParam(request, "run_id");
-  if (!run_id.has_value() || run_id->empty()) {
-    run_id = QueryParam(request, "run_uuid");
-  }
-  if (!run_id.has_value() || run_id->empty()) {
-    return MissingParam("run_id");
-  }
-  ASSIGN_OR_RETURN(auto run, LoadRun(*run_id, services));
+  ASSIGN_OR_RETURN(const std::string run_id, RunIdParam(request));
+  ASSIGN_OR_RETURN(auto run, LoadRun(run_id, services));
   RunArtifacts& location = run.second;
   const std::string full_path = artifacts::JoinPath(location.prefix, path);
   Result<PresignedUrl> presigned =
@@ -59,7 +53,7 @@ Result<http::Response> DownloadUrlOrError(http::Request& request, Services& serv
   JsonWriter writer;
   writer.BeginObject();
   if (presigned.ok()) {
-    LogIssued(*run_id, path, *presigned);
+    LogIssued(run_id, path, *presigned);
     writer.StringField("url", presigned->url);
     writer.StringField("source", "bucket");
     writer.IntField("expires_at", presigned->expires_at_ms);
@@ -68,7 +62,7 @@ Result<http::Response> DownloadUrlOrError(http::Request& request, Services& serv
     // it first so that a missing file or a directory is the same error as from a bucket.
     ASSIGN_OR_RETURN(std::unique_ptr<artifacts::ArtifactReader> reader,
                      location.repository->OpenRead(full_path));
-    writer.StringField("url", ServerUrl(*run_id, path));
+    writer.StringField("url", ServerUrl(run_id, path));
     writer.StringField("source", "server");
   } else {
     return presigned.status();

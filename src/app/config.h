@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,6 +108,10 @@ Result<ServerConfig> ResolveServerConfig(const ServerOptions& options);
 Result<S3ArtifactsConfig> ResolveS3Artifacts(const ServerOptions& options);
 // Fails when an S3-only flag is given without an s3:// --artifacts-destination.
 Status CheckNoS3Flags(const ServerOptions& options);
+
+// The flag's value, else the first environment variable in `names` that is set and non-empty
+// (AWS's convention for regions and endpoints). Shared with the `bucket` commands.
+std::string FlagOrEnv(const std::string& flag, std::initializer_list<const char*> names);
 
 // "sqlite:///relative.db", "sqlite:////abs.db" or a plain file path -> the SQLite settings.
 // Other databases (postgresql://, mysql://) are refused as not supported yet.

@@ -1,6 +1,7 @@
 // Validation of the S3 artifact-storage flags (--artifacts-destination s3://..., --role-arn,
 // endpoints, region). Part of app/config: the only code that reads flags and environment.
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,19 +25,6 @@ constexpr int kMaxSessionDuration = 43200;
 std::string Env(const char* name) {
   const char* value = std::getenv(name);
   return value != nullptr ? std::string(value) : std::string();
-}
-
-// The flag's value, else the first environment variable that is set and non-empty.
-std::string FlagOrEnv(const std::string& flag, std::initializer_list<const char*> names) {
-  if (!flag.empty()) {
-    return flag;
-  }
-  for (const char* name : names) {
-    if (std::string value = Env(name); !value.empty()) {
-      return value;
-    }
-  }
-  return {};
 }
 
 bool IsWordChar(char c) {
@@ -108,19 +96,6 @@ Result<std::string> ResolveEndpoint(std::string_view flag, const std::string& ur
   return trimmed;
 }
 
-Result<s3::AddressingStyle> ResolveAddressing(std::string_view value) {
-  if (value == "path") {
-    return s3::AddressingStyle::kPath;
-  }
-  if (value == "virtual") {
-    return s3::AddressingStyle::kVirtualHosted;
-  }
-  if (value == "auto") {
-    return s3::AddressingStyle::kAuto;
-  }
-  return Status::InvalidArgument("--s3-addressing ", value, " is not one of path, virtual, auto");
-}
-
 // "s3://BUCKET[/PREFIX]" -> bucket and prefix (no leading or trailing '/').
 Status SplitS3Uri(std::string_view uri, S3ArtifactsConfig& config) {
   std::string_view rest = uri.substr(std::string_view("s3://").size());
@@ -143,7 +118,32 @@ Status SplitS3Uri(std::string_view uri, S3ArtifactsConfig& config) {
   return Status::Ok();
 }
 
+Result<s3::AddressingStyle> ResolveAddressing(std::string_view value) {
+  if (value == "path") {
+    return s3::AddressingStyle::kPath;
+  }
+  if (value == "virtual") {
+    return s3::AddressingStyle::kVirtualHosted;
+  }
+  if (value == "auto") {
+    return s3::AddressingStyle::kAuto;
+  }
+  return Status::InvalidArgument("--s3-addressing ", value, " is not one of path, virtual, auto");
+}
+
 }  // namespace
+
+std::string FlagOrEnv(const std::string& flag, std::initializer_list<const char*> names) {
+  if (!flag.empty()) {
+    return flag;
+  }
+  for (const char* name : names) {
+    if (std::string value = Env(name); !value.empty()) {
+      return value;
+    }
+  }
+  return {};
+}
 
 Status CheckNoS3Flags(const ServerOptions& options) {
   const std::pair<std::string_view, bool> given[] = {

@@ -3,11 +3,10 @@
 #include "cli/bucket_commands.h"
 
 #include <cstdio>
-#include <cstdlib>
-#include <initializer_list>
 #include <memory>
 #include <string>
 
+#include "app/config.h"
 #include "cli/bucket_verify_command.h"
 #include "core/clock.h"
 #include "http/client.h"
@@ -20,27 +19,6 @@
 namespace bucketflow::cli {
 namespace {
 
-constexpr int kFailure = 1;
-constexpr int kUsageError = 2;
-
-int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "bucketflow: %s\n", message.c_str());
-  return code;
-}
-
-std::string FirstSet(const std::string& flag, std::initializer_list<const char*> env_names) {
-  if (!flag.empty()) {
-    return flag;
-  }
-  for (const char* name : env_names) {
-    const char* value = std::getenv(name);
-    if (value != nullptr && *value != '\0') {
-      return value;
-    }
-  }
-  return {};
-}
-
 Result<s3::AddressingStyle> ParseAddressing(std::string_view value) {
   if (value == "path") {
     return s3::AddressingStyle::kPath;
@@ -52,6 +30,14 @@ Result<s3::AddressingStyle> ParseAddressing(std::string_view value) {
     return s3::AddressingStyle::kAuto;
   }
   return Status::InvalidArgument("--s3-addressing '", value, "' is not one of path, virtual, auto");
+}
+
+constexpr int kFailure = 1;
+constexpr int kUsageError = 2;
+
+int Fail(int code, const std::string& message) {
+  std::fprintf(stderr, "bucketflow: %s\n", message.c_str());
+  return code;
 }
 
 void AddPlanFlags(CLI::App& command, BucketCommandState& state) {
@@ -76,7 +62,7 @@ void AddPlanFlags(CLI::App& command, BucketCommandState& state) {
 
 Result<onboarding::Plan> ResolveFlags(const BucketCommandState& state) {
   onboarding::PlanFlags flags = state.flags;
-  flags.region = FirstSet(flags.region, {"AWS_REGION", "AWS_DEFAULT_REGION"});
+  flags.region = app::FlagOrEnv(flags.region, {"AWS_REGION", "AWS_DEFAULT_REGION"});
   return onboarding::ResolvePlan(flags);
 }
 
@@ -131,17 +117,18 @@ struct ApplyStack {
 Status BuildStack(const BucketCommandState& state, const onboarding::Plan& plan,
                   ApplyStack& stack) {
   ASSIGN_OR_RETURN(const s3::AddressingStyle addressing, ParseAddressing(state.s3_addressing));
-  const std::string any = FirstSet("", {"AWS_ENDPOINT_URL"});
+  const std::string any = app::FlagOrEnv("", {"AWS_ENDPOINT_URL"});
   stack.transport = http::MakeCurlTransport({});
   stack.credentials = s3::MakeDefaultCredentialsChain(
       {.env = s3::ProcessEnvironment(),
        .region = plan.region,
        .sts_endpoint =
-           FirstSet(state.sts_endpoint_url, {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"})},
+           app::FlagOrEnv(state.sts_endpoint_url, {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"})},
       *stack.transport, stack.clock);
   s3::S3ClientConfig s3_config;
   s3_config.region = plan.region;
-  s3_config.endpoint = FirstSet(state.s3_endpoint_url, {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"});
+  s3_config.endpoint =
+      app::FlagOrEnv(state.s3_endpoint_url, {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"});
   s3_config.addressing_style = addressing;
   Result<std::unique_ptr<s3::S3Client>> s3 =
       s3::S3Client::Create(std::move(s3_config), *stack.transport, *stack.credentials, stack.clock);
@@ -150,8 +137,8 @@ Status BuildStack(const BucketCommandState& state, const onboarding::Plan& plan,
   }
   stack.s3 = std::move(*s3);
   s3::IamConfig iam_config;
-  iam_config.endpoint =
-      s3::ResolveIamEndpoint(state.iam_endpoint_url, FirstSet("", {"AWS_ENDPOINT_URL_IAM"}), any);
+  iam_config.endpoint = s3::ResolveIamEndpoint(state.iam_endpoint_url,
+                                               app::FlagOrEnv("", {"AWS_ENDPOINT_URL_IAM"}), any);
   // AWS signs IAM for us-east-1; other endpoints (radosgw) take the configured region.
   iam_config.region = iam_config.endpoint == s3::kGlobalIamEndpoint ? "us-east-1" : plan.region;
   ASSIGN_OR_RETURN(stack.iam, s3::IamClient::Create(std::move(iam_config), *stack.transport,

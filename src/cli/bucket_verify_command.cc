@@ -3,11 +3,10 @@
 #include "cli/bucket_verify_command.h"
 
 #include <cstdio>
-#include <cstdlib>
-#include <initializer_list>
 #include <memory>
 #include <string>
 
+#include "app/config.h"
 #include "core/clock.h"
 #include "http/client.h"
 #include "onboarding/policies.h"
@@ -18,6 +17,19 @@
 
 namespace bucketflow::cli {
 namespace {
+
+Result<s3::AddressingStyle> Addressing(std::string_view value) {
+  if (value == "path") {
+    return s3::AddressingStyle::kPath;
+  }
+  if (value == "virtual") {
+    return s3::AddressingStyle::kVirtualHosted;
+  }
+  if (value == "auto") {
+    return s3::AddressingStyle::kAuto;
+  }
+  return Status::InvalidArgument("--s3-addressing '", value, "' is not one of path, virtual, auto");
+}
 
 constexpr int kFailure = 1;
 constexpr int kUsageError = 2;
@@ -36,19 +48,6 @@ struct VerifyFlags {
   bool json = false;
 };
 
-std::string FlagOrEnv(const std::string& flag, std::initializer_list<const char*> names) {
-  if (!flag.empty()) {
-    return flag;
-  }
-  for (const char* name : names) {
-    const char* value = std::getenv(name);
-    if (value != nullptr && *value != '\0') {
-      return value;
-    }
-  }
-  return {};
-}
-
 Status CheckEndpoint(std::string_view flag, const std::string& url) {
   if (url.empty()) {
     return Status::Ok();
@@ -56,19 +55,6 @@ Status CheckEndpoint(std::string_view flag, const std::string& url) {
   Result<s3::Endpoint> endpoint = s3::ParseEndpoint(url);
   return endpoint.ok() ? Status::Ok()
                        : Status::InvalidArgument(flag, " ", url, ": ", endpoint.status().message());
-}
-
-Result<s3::AddressingStyle> Addressing(std::string_view value) {
-  if (value == "path") {
-    return s3::AddressingStyle::kPath;
-  }
-  if (value == "virtual") {
-    return s3::AddressingStyle::kVirtualHosted;
-  }
-  if (value == "auto") {
-    return s3::AddressingStyle::kAuto;
-  }
-  return Status::InvalidArgument("--s3-addressing '", value, "' is not one of path, virtual, auto");
 }
 
 // arn:PARTITION:iam::ACCOUNT:role/NAME; radosgw leaves ACCOUNT empty.
@@ -98,12 +84,12 @@ Result<onboarding::VerifyTarget> Resolve(const VerifyFlags& flags) {
   target.role_arn = flags.role_arn;
   target.external_id = flags.external_id;
   target.ui_origin = flags.ui_origin;
-  const std::string region = FlagOrEnv(flags.region, {"AWS_REGION", "AWS_DEFAULT_REGION"});
+  const std::string region = app::FlagOrEnv(flags.region, {"AWS_REGION", "AWS_DEFAULT_REGION"});
   target.region = region.empty() ? "us-east-1" : region;
   target.s3_endpoint =
-      FlagOrEnv(flags.s3_endpoint_url, {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"});
+      app::FlagOrEnv(flags.s3_endpoint_url, {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"});
   target.sts_endpoint =
-      FlagOrEnv(flags.sts_endpoint_url, {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"});
+      app::FlagOrEnv(flags.sts_endpoint_url, {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"});
   RETURN_IF_ERROR(CheckEndpoint("--s3-endpoint-url", target.s3_endpoint));
   RETURN_IF_ERROR(CheckEndpoint("--sts-endpoint-url", target.sts_endpoint));
   ASSIGN_OR_RETURN(target.addressing, Addressing(flags.s3_addressing));
