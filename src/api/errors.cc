@@ -28,6 +28,8 @@ Mapping MappingFor(Code code) {
       return {"INVALID_STATE", 500};
     case Code::kUnavailable:
       return {"TEMPORARILY_UNAVAILABLE", 503};
+    case Code::kResourceExhausted:
+      return {"REQUEST_LIMIT_EXCEEDED", 429};
     case Code::kUnimplemented:
       return {"NOT_IMPLEMENTED", 501};
     case Code::kOk:

@@ -5,11 +5,15 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "artifacts/artifact_repository.h"
+#include "auth/access.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "store/access_store.h"
 #include "store/store.h"
+#include "store/workspace_scoped_store.h"
 
 namespace bucketflow::api {
 
@@ -34,7 +38,40 @@ struct ApiConfig {
 using LocalRepositoryOpener =
     std::function<Result<std::unique_ptr<artifacts::ArtifactRepository>>(std::string_view root)>;
 
+// One line of a bucket verification report (onboarding::Check, without depending on it).
+struct BucketCheck {
+  std::string name;
+  std::string outcome;  // "PASS", "WARN" or "FAIL"
+  std::string reason;
+  std::string fix;  // empty for a pass
+};
+
+// Each workspace's artifact store: its own bucket through its own role (credentials cached and
+// refreshed per workspace), or a local directory. Implemented in app/. Safe for concurrent use.
+class WorkspaceArtifacts {
+ public:
+  virtual ~WorkspaceArtifacts() = default;
+  // The repository behind "mlflow-artifacts:" for this workspace, built on first use and kept
+  // until the workspace's bucket changes. A repository handed out stays valid until the server
+  // stops (a streamed download may outlive the request that opened it). kUnavailable when the
+  // workspace's bucket or STS is failing or already busy with too many slow calls: one
+  // workspace's trouble never takes the threads the others need.
+  virtual Result<artifacts::ArtifactRepository*> Repository(const store::Workspace& workspace) = 0;
+  // onboarding::VerifyBucket for `bucket` with the server's credentials, as the workspace
+  // will use it. Nothing is stored.
+  virtual std::vector<BucketCheck> Verify(const store::Workspace& workspace,
+                                          const store::WorkspaceBucket& bucket) = 0;
+};
+
+// Who is calling and in which workspace: filled per request by the route wrapper.
+struct RequestScope {
+  auth::Grant grant;
+};
+
 // Everything a handler may touch. Borrowed references; the app owns the objects.
+// The app builds one for the server; the route wrapper copies it per request with `store`
+// confined to the caller's workspace, `artifacts` set to that workspace's repository and `scope`
+// set.
 struct Services {
   store::Store& store;
   // nullptr when artifacts are not served by this server.
@@ -44,6 +81,14 @@ struct Services {
   LocalRepositoryOpener open_local_repository = nullptr;
   const Clock& clock;
   ApiConfig config;
+  // Tenancy and auth; all set by the app. Unit tests of single handlers may leave them null,
+  // and the route wrapper then serves the store and artifacts above as they are.
+  auth::Access* access = nullptr;
+  store::AccessStore* access_store = nullptr;
+  WorkspaceArtifacts* workspace_artifacts = nullptr;
+  store::OwnershipCache* ownership = nullptr;
+  // Per request: null in the server-wide Services.
+  const RequestScope* scope = nullptr;
 };
 
 }  // namespace bucketflow::api

@@ -20,6 +20,8 @@ std::string_view CodeName(Code code) {
       return "FailedPrecondition";
     case Code::kUnavailable:
       return "Unavailable";
+    case Code::kResourceExhausted:
+      return "ResourceExhausted";
     case Code::kUnimplemented:
       return "Unimplemented";
     case Code::kInternal:

@@ -22,6 +22,7 @@ enum class Code {
   kUnauthenticated,
   kFailedPrecondition,
   kUnavailable,
+  kResourceExhausted,  // too many requests (MLflow REQUEST_LIMIT_EXCEEDED, 429)
   kUnimplemented,
   kInternal,
 };
@@ -62,6 +63,10 @@ class [[nodiscard]] Status {
   template <typename... Args>
   static Status Unavailable(const Args&... args) {
     return Make(Code::kUnavailable, args...);
+  }
+  template <typename... Args>
+  static Status ResourceExhausted(const Args&... args) {
+    return Make(Code::kResourceExhausted, args...);
   }
   template <typename... Args>
   static Status Unimplemented(const Args&... args) {

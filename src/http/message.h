@@ -29,6 +29,9 @@ struct Request {
   std::string remote_address;
   // For prefix routes: the part of `path` after the prefix (still percent-encoded).
   std::string path_suffix;
+  // With Router::SetScopePrefix("/w/"): "team-a" for "/w/team-a/api/...", whose `path` and
+  // `target` the router has stripped to "/api/...". Empty when the path had no scope.
+  std::string scope;
 
   // The first header with this name (case-insensitive), or nullopt.
   std::optional<std::string_view> Header(std::string_view name) const;

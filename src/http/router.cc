@@ -63,7 +63,26 @@ bool Router::PathMatches(const Route& route, std::string_view path) {
   return route.is_prefix ? path.starts_with(route.path) : path == route.path;
 }
 
+void Router::SetScopePrefix(std::string prefix) { scope_prefix_ = std::move(prefix); }
+
+void Router::ExtractScope(Request& request) const {
+  if (scope_prefix_.empty() || !request.path.starts_with(scope_prefix_)) {
+    return;
+  }
+  size_t end = request.path.find('/', scope_prefix_.size());
+  size_t cut = end == std::string::npos ? request.path.size() : end;
+  if (cut == scope_prefix_.size()) {
+    return;  // "/w/" or "/w//...": no scope named
+  }
+  request.scope = request.path.substr(scope_prefix_.size(), cut - scope_prefix_.size());
+  // The rest is matched as if the scope were not there; "/w/team-a" alone is the root.
+  std::string rest = end == std::string::npos ? "/" : request.path.substr(end);
+  request.target = rest + request.target.substr(request.path.size());
+  request.path = std::move(rest);
+}
+
 Router::Match Router::Find(Request& request) const {
+  ExtractScope(request);
   bool path_known = false;
   for (const Route& route : routes_) {
     if (!PathMatches(route, request.path)) {
@@ -96,7 +115,8 @@ Router::Match Router::Find(Request& request) const {
   std::string merged = MergeSlashes(request.path);
   if (merged != request.path && KnowsPath(merged)) {
     match.status = 308;
-    match.location = request.has_query ? merged + "?" + request.query : merged;
+    std::string scope = request.scope.empty() ? "" : scope_prefix_ + request.scope;
+    match.location = scope + (request.has_query ? merged + "?" + request.query : merged);
   } else if (fallback_ && MethodMatches("GET", request.method)) {
     request.path_suffix = request.path;
     match.status = 200;

@@ -32,6 +32,10 @@ class Router {
   // Answers GET and HEAD requests whose path no route knows, instead of 404 (a single-page
   // app's client-side routes). Paths that only need their slashes merged still get the 308.
   void SetFallback(Handler handler);
+  // Paths may start with `prefix` + one segment (e.g. "/w/team-a/..."), which Find moves into
+  // Request::scope before matching the rest, so one route table serves every scope. A client
+  // configured with a base URL ending in the scope then works unchanged.
+  void SetScopePrefix(std::string prefix);
 
   struct Match {
     const Handler* handler = nullptr;
@@ -44,7 +48,8 @@ class Router {
     // `location` is then the merged path plus the query string.
     std::string location;
   };
-  // Also fills request.path_suffix for prefix routes. HEAD matches GET routes.
+  // Also fills request.path_suffix for prefix routes and request.scope (SetScopePrefix).
+  // HEAD matches GET routes.
   Match Find(Request& request) const;
 
  private:
@@ -56,11 +61,14 @@ class Router {
     StreamingHandler streaming;
   };
   static bool PathMatches(const Route& route, std::string_view path);
+  // Moves "/w/<scope>" from the request's path and target into request.scope.
+  void ExtractScope(Request& request) const;
   bool KnowsPath(std::string_view path) const;
   std::string AllowFor(std::string_view path) const;
 
   std::vector<Route> routes_;
   Handler fallback_;  // empty: unknown paths are 404
+  std::string scope_prefix_;  // empty: no scopes
 };
 
 }  // namespace bucketflow::http

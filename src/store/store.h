@@ -19,12 +19,14 @@ struct Config {
 };
 
 struct NewExperiment {
+  int64_t workspace_id = 1;  // kDefaultWorkspaceId (access_store.h)
   std::string name;
   std::string artifact_location;  // empty: "<default_artifact_root>/<id>"
   std::vector<model::Tag> tags;
 };
 
 struct ExperimentSearch {
+  int64_t workspace_id = 1;           // only this workspace's experiments
   std::string filter;                 // MLflow filter grammar, may be empty
   std::vector<std::string> order_by;  // e.g. "name DESC", "creation_time"
   model::ViewType view_type = model::ViewType::kActiveOnly;
@@ -80,8 +82,11 @@ class Store {
   // Experiments. Experiment "0" ("Default") exists from the start.
   virtual Result<std::string> CreateExperiment(const NewExperiment& experiment) = 0;
   virtual Result<model::Experiment> GetExperiment(std::string_view experiment_id) = 0;
-  // Also finds deleted experiments, as MLflow does.
+  // Also finds deleted experiments, as MLflow does. Names are unique per workspace: this one
+  // looks in the default workspace, GetExperimentByNameIn in the given one.
   virtual Result<model::Experiment> GetExperimentByName(std::string_view name) = 0;
+  virtual Result<model::Experiment> GetExperimentByNameIn(int64_t workspace_id,
+                                                          std::string_view name) = 0;
   virtual Result<ExperimentPage> SearchExperiments(const ExperimentSearch& search) = 0;
   virtual Status RenameExperiment(std::string_view experiment_id, std::string_view new_name) = 0;
   // Deleting an experiment marks its runs deleted; restoring revives them.
@@ -115,6 +120,12 @@ class Store {
   virtual Result<RunPage> SearchRuns(const RunSearch& search) = 0;
   virtual Result<std::vector<model::DatasetSummary>> SearchDatasets(
       std::span<const std::string> experiment_ids) = 0;
+
+  // Which workspace an experiment or run belongs to; kNotFound for unknown ids (deleted ones
+  // still answer until their workspace is deleted). An experiment or run never changes workspace and ids are never reused, so callers
+  // may cache the answer.
+  virtual Result<int64_t> ExperimentWorkspace(std::string_view experiment_id) = 0;
+  virtual Result<int64_t> RunWorkspace(std::string_view run_id) = 0;
 };
 
 }  // namespace bucketflow::store

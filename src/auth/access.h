@@ -1,0 +1,112 @@
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "auth/rate_limiter.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/access_store.h"
+
+// Who is calling, in which workspace, and may they: the one check every API request passes.
+namespace bucketflow::auth {
+
+// What a route needs, by the role that first has it.
+enum class Permission {
+  kRead,    // reader: read everything in the workspace
+  kWrite,   // editor: also create and change experiments, runs and artifacts
+  kManage,  // admin: also members, tokens, the bucket and the audit log
+};
+
+struct AccessConfig {
+  // --auth. Off: every request is the anonymous caller, an admin of every workspace.
+  bool enabled = false;
+  // How long a verified token or password, a user's memberships and a workspace record are
+  // trusted before the store is asked again: the longest a change made by the CLI (revoking a
+  // token, removing a member) takes to reach a running server. Changes made through the REST
+  // API reach it at once (Invalidate).
+  int cache_seconds = 5;
+  FailureRateLimiter::Config failures = {};
+};
+
+inline constexpr char kAnonymousCaller[] = "anonymous";
+
+struct Caller {
+  int64_t user_id = 0;                     // 0: anonymous (auth off)
+  std::string name = kAnonymousCaller;     // for the audit log and error messages
+  bool is_admin = false;                   // server admin (always true when auth is off)
+  std::optional<int64_t> token_id;         // set when a bearer token authenticated
+  std::optional<int64_t> token_workspace;  // set when that token is bound to one workspace
+};
+
+// The outcome of a successful Check.
+struct Grant {
+  Caller caller;
+  store::Workspace workspace;
+  store::Role role = store::Role::kReader;  // the caller's role there (admin for server admins)
+};
+
+struct AccessRequest {
+  std::optional<std::string_view> authorization;  // the Authorization header, if any
+  std::string_view remote_address;                 // for the failure rate limit
+  // The workspace the request names (X-Bucketflow-Workspace header or /w/<name>/ prefix);
+  // empty: the token's workspace, else the caller's only workspace, else "default".
+  std::string_view workspace;
+  Permission permission = Permission::kRead;
+};
+
+// Errors (the API maps them to MLflow's error JSON):
+//   kUnauthenticated    — no credentials with --auth, a malformed Authorization header, an
+//                         unknown, revoked or expired token, a wrong user name or password
+//   kResourceExhausted  — too many failed attempts from this address (429, Retry-After)
+//   kPermissionDenied   — the caller may not do this in this workspace, is not a member, or
+//                         names a workspace that does not exist (the same answer, so that
+//                         non-members cannot probe names; server admins get kNotFound)
+// Safe for concurrent use.
+class Access {
+ public:
+  // `store` and `clock` must outlive this object.
+  Access(store::AccessStore& store, const Clock& clock, AccessConfig config);
+
+  bool enabled() const { return config_.enabled; }
+
+  // Authenticates, resolves the workspace and checks the permission.
+  Result<Grant> Check(const AccessRequest& request);
+  // Authenticates only: for routes that name no workspace (who am I, the admin API, which
+  // checks roles per workspace itself).
+  Result<Caller> Authenticate(std::optional<std::string_view> authorization,
+                              std::string_view remote_address);
+  // The caller's role in a workspace: admin for server admins, nullopt for non-members.
+  Result<std::optional<store::Role>> RoleIn(const Caller& caller, int64_t workspace_id);
+  // Seconds until `remote_address` may try again after kResourceExhausted (for Retry-After).
+  int64_t RetryAfterSeconds(std::string_view remote_address);
+
+  // Drops every cached answer. Called after any change to users, memberships, tokens or
+  // workspaces made through this server.
+  void Invalidate();
+
+ private:
+  // Implementation-defined caches (see access.cc), all GUARDED_BY(mu_).
+  Result<Caller> AuthenticateBearer(std::string_view secret, std::string_view remote_address);
+  Result<Caller> AuthenticateBasic(std::string_view encoded, std::string_view remote_address);
+  Result<store::Workspace> ResolveWorkspace(const Caller& caller, std::string_view named);
+
+  // Immutable after construction
+  store::AccessStore& store_;
+  const Clock& clock_;
+  AccessConfig config_;
+  // A random key for the password cache, so cached entries reveal nothing about passwords.
+  std::string cache_key_;
+
+  FailureRateLimiter failures_;
+  std::mutex mu_;
+  struct Cached;  // defined in access.cc
+  std::unordered_map<std::string, std::shared_ptr<const Cached>> cache_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace bucketflow::auth
