@@ -11,3 +11,6 @@ find_package(CLI11 2.1 REQUIRED)
 find_package(pugixml 1.13 REQUIRED)
 find_package(GTest 1.12 REQUIRED)
 find_package(benchmark 1.7 REQUIRED)
+# argon2id password hashing (libargon2-dev ships only a pkg-config file).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)

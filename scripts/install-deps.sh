@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(
   g++ cmake ninja-build make pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
-  libssl-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libpugixml-dev
+  libssl-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libpugixml-dev libargon2-dev
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 # chromium: the web UI's browser tests drive Debian's build (playwright-core never downloads one).

@@ -46,6 +46,12 @@ struct BucketCheck {
   std::string fix;  // empty for a pass
 };
 
+struct CheckedBucket {
+  store::WorkspaceBucket bucket;  // completed: what would be stored
+  std::vector<BucketCheck> checks;
+  bool ok = false;  // no check failed (warnings allowed)
+};
+
 // Each workspace's artifact store: its own bucket through its own role (credentials cached and
 // refreshed per workspace), or a local directory. Implemented in app/. Safe for concurrent use.
 class WorkspaceArtifacts {
@@ -57,10 +63,13 @@ class WorkspaceArtifacts {
   // workspace's bucket or STS is failing or already busy with too many slow calls: one
   // workspace's trouble never takes the threads the others need.
   virtual Result<artifacts::ArtifactRepository*> Repository(const store::Workspace& workspace) = 0;
-  // onboarding::VerifyBucket for `bucket` with the server's credentials, as the workspace
-  // will use it. Nothing is stored.
-  virtual std::vector<BucketCheck> Verify(const store::Workspace& workspace,
-                                          const store::WorkspaceBucket& bucket) = 0;
+  // Validates and completes `bucket` as an admin gave it (defaults, the workspace's External
+  // ID), refuses a bucket and prefix another workspace already uses, then runs
+  // onboarding::VerifyBucket with the server's credentials as the workspace will use it.
+  // Nothing is stored. kInvalidArgument / kAlreadyExists for a bad or shared config (then no
+  // check runs); otherwise the report, whose `ok` says whether it may be stored.
+  virtual Result<CheckedBucket> CheckBucket(const store::Workspace& workspace,
+                                            store::WorkspaceBucket bucket) = 0;
 };
 
 // Who is calling and in which workspace: filled per request by the route wrapper.

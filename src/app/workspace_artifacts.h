@@ -14,6 +14,8 @@ namespace bucketflow::app {
 
 // How the server reaches workspace buckets and where bucket-less workspaces keep artifacts.
 struct WorkspaceArtifactsConfig {
+  // For CheckBucketNotShared. Borrowed; must outlive the ServerWorkspaceArtifacts.
+  store::AccessStore* access_store = nullptr;
   // The default workspace's repository while it has no bucket of its own: the server's
   // --artifacts-destination (local or s3://). Borrowed; may be null when artifacts are not
   // served.
@@ -41,8 +43,8 @@ class ServerWorkspaceArtifacts final : public api::WorkspaceArtifacts {
   ~ServerWorkspaceArtifacts() override;
 
   Result<artifacts::ArtifactRepository*> Repository(const store::Workspace& workspace) override;
-  std::vector<api::BucketCheck> Verify(const store::Workspace& workspace,
-                                       const store::WorkspaceBucket& bucket) override;
+  Result<api::CheckedBucket> CheckBucket(const store::Workspace& workspace,
+                                         store::WorkspaceBucket bucket) override;
 
   class Impl;  // workspace_artifacts.cc
 
