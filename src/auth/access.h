@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -91,10 +92,32 @@ class Access {
   void Invalidate();
 
  private:
-  // Implementation-defined caches (see access.cc), all GUARDED_BY(mu_).
-  Result<Caller> AuthenticateBearer(std::string_view secret, std::string_view remote_address);
-  Result<Caller> AuthenticateBasic(std::string_view encoded, std::string_view remote_address);
-  Result<store::Workspace> ResolveWorkspace(const Caller& caller, std::string_view named);
+  // One cache entry: who a credential is (Caller + memberships), a user's memberships, or a
+  // workspace record. Immutable once published, shared so a hit copies a pointer under the lock.
+  struct Cached;
+  using CachedPtr = std::shared_ptr<const Cached>;
+
+  Result<CachedPtr> Identify(std::optional<std::string_view> authorization,
+                             std::string_view remote_address, int64_t now_ms);
+  Result<CachedPtr> IdentifyBearer(std::string_view secret, int64_t now_ms);
+  Result<CachedPtr> IdentifyBasic(std::string_view user, std::string_view password, int64_t now_ms);
+  // The cache entry for an authenticated user (and token), loading their memberships.
+  Result<CachedPtr> LoadIdentity(const store::User& user, const store::Token* token,
+                                 int64_t now_ms);
+  Result<CachedPtr> ResolveWorkspace(const Cached& identity, std::string_view named,
+                                     int64_t now_ms);
+  Result<CachedPtr> NamedWorkspace(const Caller& caller, std::string_view named, int64_t now_ms);
+  Result<CachedPtr> WorkspaceByName(std::string_view name, int64_t now_ms);
+  Result<CachedPtr> WorkspaceById(int64_t workspace_id, int64_t now_ms);
+  Result<CachedPtr> MembershipsOf(int64_t user_id, int64_t now_ms);
+  Result<store::Role> CheckRole(const Cached& identity, const store::Workspace& workspace,
+                                Permission permission);
+  // A hash of a real password's cost, verified when the user is unknown or has none, so that
+  // the answer takes as long as for a wrong password.
+  const std::string& DummyHash();
+
+  CachedPtr Lookup(const std::string& key, int64_t now_ms);
+  void Insert(std::string key, CachedPtr entry);
 
   // Immutable after construction
   store::AccessStore& store_;
@@ -102,11 +125,16 @@ class Access {
   AccessConfig config_;
   // A random key for the password cache, so cached entries reveal nothing about passwords.
   std::string cache_key_;
+  CachedPtr anonymous_;
 
   FailureRateLimiter failures_;
+  std::once_flag dummy_hash_once_;
+  std::string dummy_hash_;  // written once under dummy_hash_once_
+
   std::mutex mu_;
-  struct Cached;  // defined in access.cc
-  std::unordered_map<std::string, std::shared_ptr<const Cached>> cache_;  // GUARDED_BY(mu_)
+  // Keys start with a kind letter (see access.cc). Expired entries stay until overwritten or
+  // the map is full.
+  std::unordered_map<std::string, CachedPtr> cache_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace bucketflow::auth

@@ -37,6 +37,8 @@ class FailureRateLimiter {
   };
   // REQUIRES: mu_ held. Refilled to now.
   Bucket& Refill(std::string_view address, int64_t now_ms);
+  // REQUIRES: mu_ held. Makes room for a new address (see the class comment).
+  void Prune(int64_t now_ms);
 
   // Immutable after construction
   const Clock& clock_;
