@@ -199,7 +199,7 @@ TEST(SearchFilterTest, RejectsInvalidExperimentFiltersWithMlflowMessages) {
 }
 
 TEST(SearchFilterTest, TokenizerKeepsQuotedSectionsTogether) {
-  const std::vector<Token> tokens = TokenizeFilter("tags.`a b` = \"x y\" and m<=-2.5e3");
+  const std::vector<FilterToken> tokens = TokenizeFilter("tags.`a b` = \"x y\" and m<=-2.5e3");
   ASSERT_EQ(tokens.size(), 7u);
   EXPECT_EQ(tokens[0].text, "tags.`a b`");
   EXPECT_EQ(tokens[2].kind, TokenKind::kQuoted);

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite/migrations_sql.h"
+
 namespace bucketflow::store {
 namespace {
 
@@ -64,12 +66,9 @@ class SearchDb {
     EXPECT_EQ(sqlite3_open((dir_ / "test.db").c_str(), &raw), SQLITE_OK);
     db_.reset(raw);
     Exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;");  // scratch data only
-    std::ifstream schema(fs::path(__FILE__).parent_path() /
-                         "../../src/store/migrations/001_initial.sql");
-    std::stringstream text;
-    text << schema.rdbuf();
-    EXPECT_FALSE(text.str().empty());
-    Exec(text.str());
+    for (std::string_view migration : kMigrations) {
+      Exec(std::string(migration));
+    }
   }
   ~SearchDb() {
     db_.reset();
@@ -104,7 +103,9 @@ class SearchDb {
 
   void AddExperiment(int64_t id, const std::string& name, int64_t created,
                      const std::string& stage = "active") {
-    Exec("INSERT INTO experiments VALUES (" + std::to_string(id) + ", '" + name + "', 'x', '" +
+    Exec("INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, "
+         "creation_time, last_update_time) VALUES (" +
+         std::to_string(id) + ", '" + name + "', 'x', '" +
          stage + "', " + std::to_string(created) + ", " + std::to_string(created) + ")");
   }
 

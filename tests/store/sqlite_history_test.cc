@@ -116,23 +116,29 @@ TEST_F(SqliteHistoryTest, RolledBackBatchLeavesNoStagedPoints) {
 // A database written by schema version 1 (no metrics_pending) upgrades in place and keeps its
 // history.
 TEST_F(SqliteHistoryTest, VersionOneDatabaseUpgrades) {
-  std::string run_id = MakeRun("0");
-  std::vector<model::Metric> dense;
-  for (int64_t step = 0; step < 20; ++step) {
-    dense.push_back({"m", static_cast<double>(step), 100, step});
-  }
-  ASSERT_TRUE(store_->LogBatch(run_id, dense, {}, {}).ok());
   store_.reset();
+  std::filesystem::remove(sqlite_.path);
+  WriteDatabaseAtVersion(sqlite_.path, 1);
+  const std::string run_id = "0123456789abcdef0123456789abcdef";
   {
     auto db = Database::Open(sqlite_.path, false);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(
-        (*db)->Exec("DROP TABLE metrics_pending; UPDATE schema_version SET version = 1").ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO runs (run_id, run_uuid, experiment_id, name, user_id, "
+                            "status, start_time, artifact_uri) VALUES (1, '" +
+                            run_id +
+                            "', 0, 'r', 'alice', 'RUNNING', 5, 'x');"
+                            "INSERT INTO metric_keys (key_id, key) VALUES (1, 'm');"
+                            "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s "
+                            "WHERE n < 19) INSERT INTO metrics (run_id, key_id, step, timestamp, "
+                            "value) SELECT 1, 1, n, 100, n FROM s;"
+                            "INSERT INTO latest_metrics (run_id, key_id, step, timestamp, value) "
+                            "VALUES (1, 1, 19, 100, 19)")
+                    .ok());
   }
   Reopen();
   auto version = UpgradeSqliteDatabase(sqlite_, config_, clock_);
   ASSERT_TRUE(version.ok()) << version.status().ToString();
-  EXPECT_EQ(*version, 2);
+  EXPECT_EQ(*version, LatestSchemaVersion());
   const model::Metric later{"m", 20, 100, 20};
   ASSERT_TRUE(store_->LogBatch(run_id, std::span(&later, 1), {}, {}).ok());
   EXPECT_EQ(CountRows(sqlite_.path, "metrics_pending"), 0);  // one key: written directly

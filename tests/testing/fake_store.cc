@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <tuple>
 
+#include "store/access_store.h"
+
 namespace bucketflow::testing {
 namespace {
 
@@ -55,6 +57,9 @@ void FakeStore::SetTag(std::vector<model::Tag>& tags, const model::Tag& tag) {
 
 Result<std::string> FakeStore::CreateExperiment(const store::NewExperiment& experiment) {
   std::lock_guard lock(mu_);
+  if (experiment.workspace_id != store::kDefaultWorkspaceId) {
+    return Status::NotFound("workspace with id ", experiment.workspace_id, " does not exist");
+  }
   for (const auto& [id, existing] : experiments_) {
     if (existing.name == experiment.name) {
       return Status::AlreadyExists("Experiment(name=", experiment.name, ") already exists.");
@@ -84,11 +89,32 @@ Result<model::Experiment> FakeStore::GetExperimentByName(std::string_view name) 
   return Status::NotFound("Could not find experiment with name '", name, "'");
 }
 
+Result<model::Experiment> FakeStore::GetExperimentByNameIn(int64_t workspace_id,
+                                                           std::string_view name) {
+  if (workspace_id != store::kDefaultWorkspaceId) {
+    return Status::NotFound("Could not find experiment with name '", name, "'");
+  }
+  return GetExperimentByName(name);
+}
+
+Result<int64_t> FakeStore::ExperimentWorkspace(std::string_view experiment_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(FindExperiment(experiment_id).status());
+  return store::kDefaultWorkspaceId;
+}
+
+Result<int64_t> FakeStore::RunWorkspace(std::string_view run_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(FindRun(run_id).status());
+  return store::kDefaultWorkspaceId;
+}
+
 Result<store::ExperimentPage> FakeStore::SearchExperiments(const store::ExperimentSearch& search) {
   std::lock_guard lock(mu_);
   if (!search.filter.empty()) return Status::InvalidArgument("FakeStore: filters unsupported");
   size_t offset = search.page_token.empty() ? 0 : std::stoul(search.page_token);
   store::ExperimentPage page;
+  if (search.workspace_id != store::kDefaultWorkspaceId) return page;
   std::vector<model::Experiment> matching;
   for (const auto& [id, experiment] : experiments_) {
     if (Matches(search.view_type, experiment.lifecycle_stage)) matching.push_back(experiment);

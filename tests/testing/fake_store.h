@@ -11,7 +11,8 @@ namespace bucketflow::testing {
 
 // An in-memory Store with MLflow's semantics and messages, for API tests that must not depend
 // on a database. Search ignores filters (a non-empty filter is kInvalidArgument) and pages by
-// offset. Safe for concurrent use.
+// offset. Holds one workspace (store::kDefaultWorkspaceId): every experiment and run is in it,
+// and other workspace ids name nothing. Safe for concurrent use.
 class FakeStore final : public store::Store {
  public:
   FakeStore();
@@ -19,6 +20,8 @@ class FakeStore final : public store::Store {
   Result<std::string> CreateExperiment(const store::NewExperiment& experiment) override;
   Result<model::Experiment> GetExperiment(std::string_view experiment_id) override;
   Result<model::Experiment> GetExperimentByName(std::string_view name) override;
+  Result<model::Experiment> GetExperimentByNameIn(int64_t workspace_id,
+                                                  std::string_view name) override;
   Result<store::ExperimentPage> SearchExperiments(const store::ExperimentSearch& search) override;
   Status RenameExperiment(std::string_view experiment_id, std::string_view new_name) override;
   Status DeleteExperiment(std::string_view experiment_id) override;
@@ -38,6 +41,8 @@ class FakeStore final : public store::Store {
   Result<store::RunPage> SearchRuns(const store::RunSearch& search) override;
   Result<std::vector<model::DatasetSummary>> SearchDatasets(
       std::span<const std::string> experiment_ids) override;
+  Result<int64_t> ExperimentWorkspace(std::string_view experiment_id) override;
+  Result<int64_t> RunWorkspace(std::string_view run_id) override;
 
  private:
   struct StoredRun {

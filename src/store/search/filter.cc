@@ -73,7 +73,7 @@ Result<FilterNumber> ParseNumber(const std::string& text) {
 
 // A bare word that sqlparse would group as an Identifier: MLflow then says the value is not
 // quoted rather than that it is of the wrong type.
-bool LooksLikeIdentifier(const Token& token) {
+bool LooksLikeIdentifier(const FilterToken& token) {
   if (token.kind != TokenKind::kWord || token.text.empty() ||
       std::isdigit(static_cast<unsigned char>(token.text[0])) != 0) {
     return false;
@@ -104,7 +104,7 @@ Status ReadList(const RawComparison& raw, FilterClause& clause) {
         "but got different type in list: ",
         raw.list_text);
   }
-  for (const Token& item : raw.items) {
+  for (const FilterToken& item : raw.items) {
     clause.list.push_back(item.value);
   }
   return Status::Ok();

@@ -5,25 +5,25 @@
 namespace bucketflow::store {
 namespace {
 
-bool IsKeyword(const std::vector<Token>& tokens, size_t pos, std::string_view keyword) {
+bool IsKeyword(const std::vector<FilterToken>& tokens, size_t pos, std::string_view keyword) {
   return pos < tokens.size() && tokens[pos].kind == TokenKind::kKeyword &&
          tokens[pos].value == keyword;
 }
 
-bool IsOperand(const Token& token) {
+bool IsOperand(const FilterToken& token) {
   return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuoted ||
          token.kind == TokenKind::kNumber || token.kind == TokenKind::kString;
 }
 
 // Reads "( item, item, ... )" starting at `pos` (which must be '('); returns the position
 // after ')' or nullopt when the parenthesis is never closed.
-std::optional<size_t> ReadList(const std::vector<Token>& tokens, size_t pos, RawComparison& out) {
+std::optional<size_t> ReadList(const std::vector<FilterToken>& tokens, size_t pos, RawComparison& out) {
   out.is_list = true;
   out.has_rhs = true;
   out.list_text = "(";
   bool expect_item = true;
   for (size_t idx = pos + 1; idx < tokens.size(); ++idx) {
-    const Token& token = tokens[idx];
+    const FilterToken& token = tokens[idx];
     if (token.kind == TokenKind::kRParen) {
       if (expect_item && !out.items.empty()) {
         out.list_well_formed = false;  // trailing comma
@@ -50,7 +50,7 @@ std::optional<size_t> ReadList(const std::vector<Token>& tokens, size_t pos, Raw
 
 // Tries to read one comparison starting at `pos`. Returns the position after it, or nullopt
 // when the tokens there do not form one.
-std::optional<size_t> ReadComparison(const std::vector<Token>& tokens, size_t pos,
+std::optional<size_t> ReadComparison(const std::vector<FilterToken>& tokens, size_t pos,
                                      RawComparison& out) {
   if (pos + 1 >= tokens.size() || !IsOperand(tokens[pos])) {
     return std::nullopt;
@@ -95,7 +95,7 @@ std::optional<size_t> ReadComparison(const std::vector<Token>& tokens, size_t po
 
 }  // namespace
 
-Result<std::vector<RawComparison>> GroupComparisons(const std::vector<Token>& tokens,
+Result<std::vector<RawComparison>> GroupComparisons(const std::vector<FilterToken>& tokens,
                                                     bool quote_invalid_tokens) {
   std::vector<RawComparison> comparisons;
   std::string invalid;

@@ -78,8 +78,8 @@ bool IsNumber(std::string_view word) {
   return pos == word.size();
 }
 
-Token ClassifyWord(std::string_view word) {
-  Token token{.kind = TokenKind::kWord, .text = std::string(word), .value = std::string(word)};
+FilterToken ClassifyWord(std::string_view word) {
+  FilterToken token{.kind = TokenKind::kWord, .text = std::string(word), .value = std::string(word)};
   if (word.size() >= 2 && word.front() == '"' && SkipQuoted(word, 0) == word.size()) {
     token.kind = TokenKind::kQuoted;
     token.value = Unquote(word);
@@ -115,13 +115,13 @@ size_t ScanWord(std::string_view in, size_t start, std::optional<size_t>& error_
   return pos;
 }
 
-Token Single(TokenKind kind, char c) {
+FilterToken Single(TokenKind kind, char c) {
   return {.kind = kind, .text = std::string(1, c), .value = std::string(1, c)};
 }
 
 // Appends the token (or, after an unterminated quote, tokens) starting at `pos`; returns the
 // position after them.
-size_t LexToken(std::string_view in, size_t pos, std::vector<Token>& tokens) {
+size_t LexToken(std::string_view in, size_t pos, std::vector<FilterToken>& tokens) {
   const char c = in[pos];
   if (c == '(' || c == ')' || c == ',') {
     tokens.push_back(Single(
@@ -179,8 +179,8 @@ std::string Unquote(std::string_view text) {
   return out;
 }
 
-std::vector<Token> TokenizeFilter(std::string_view in) {
-  std::vector<Token> tokens;
+std::vector<FilterToken> TokenizeFilter(std::string_view in) {
+  std::vector<FilterToken> tokens;
   size_t pos = 0;
   while (pos < in.size()) {
     pos = IsSpace(in[pos]) ? pos + 1 : LexToken(in, pos, tokens);

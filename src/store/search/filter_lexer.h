@@ -21,13 +21,13 @@ enum class TokenKind {
   kError,  // an unterminated quote character
 };
 
-struct Token {
+struct FilterToken {
   TokenKind kind = TokenKind::kWord;
   std::string text;   // exactly as written
   std::string value;  // unquoted/unescaped (strings), upper-case (keywords), else == text
 };
 
-std::vector<Token> TokenizeFilter(std::string_view filter);
+std::vector<FilterToken> TokenizeFilter(std::string_view filter);
 
 // Strips one level of matching '...', "..." or `...` quotes (undoing doubled-quote escapes);
 // returns the input unchanged when it is not quoted that way.

@@ -9,7 +9,7 @@ namespace {
 
 // MLflow accepts "<identifier>" or "<identifier> <ASC|DESC>" (case-insensitive).
 Result<OrderKey> ParseOne(const std::string& clause, SearchTarget target) {
-  const std::vector<Token> tokens = TokenizeFilter(clause);
+  const std::vector<FilterToken> tokens = TokenizeFilter(clause);
   const bool identifier_first = !tokens.empty() && (tokens[0].kind == TokenKind::kWord ||
                                                     tokens[0].kind == TokenKind::kQuoted);
   const bool direction_ok = tokens.size() < 2 || tokens[1].kind == TokenKind::kWord ||

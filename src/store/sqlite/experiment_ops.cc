@@ -17,9 +17,10 @@ Status UpsertExperimentTag(Database& db, int64_t experiment_id, const model::Tag
   return stmt->Bind(1, experiment_id).BindStatic(2, tag.key).BindStatic(3, tag.value).Run();
 }
 
-Result<int64_t> ExperimentIdByName(Database& db, std::string_view name) {
-  ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT experiment_id FROM experiments WHERE name = ?"));
-  ASSIGN_OR_RETURN(bool row, stmt->BindStatic(1, name).Step());
+Result<int64_t> ExperimentIdByName(Database& db, int64_t workspace_id, std::string_view name) {
+  ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT experiment_id FROM experiments "
+                                        "WHERE workspace_id = ? AND name = ?"));
+  ASSIGN_OR_RETURN(bool row, stmt->Bind(1, workspace_id).BindStatic(2, name).Step());
   if (!row) {
     return Status::NotFound("Could not find experiment with name '", name, "'");
   }
@@ -43,34 +44,41 @@ Status TouchExperiment(Database& db, int64_t id, int64_t now) {
 
 }  // namespace
 
+Result<int64_t> SqliteStore::InsertExperiment(Database& db, const NewExperiment& experiment) {
+  RETURN_IF_ERROR(CheckWorkspaceExists(db, experiment.workspace_id));
+  const int64_t now = clock_.NowMillis();
+  // The row goes in first to learn its id; the default location needs that id.
+  ASSIGN_OR_RETURN(auto insert, db.Cached("INSERT INTO experiments (workspace_id, name, "
+                                          "artifact_location, lifecycle_stage, creation_time, "
+                                          "last_update_time) VALUES (?, ?, ?, 'active', ?, ?)"));
+  Status inserted = insert->Bind(1, experiment.workspace_id)
+                        .BindStatic(2, experiment.name)
+                        .BindStatic(3, experiment.artifact_location)
+                        .Bind(4, now)
+                        .Bind(5, now)
+                        .Run();
+  if (inserted.code() == Code::kAlreadyExists) {
+    return ExperimentNameTaken(experiment.name);
+  }
+  RETURN_IF_ERROR(inserted);
+  const int64_t id = db.LastInsertRowid();
+  if (experiment.artifact_location.empty()) {
+    ASSIGN_OR_RETURN(auto update, db.Cached("UPDATE experiments SET artifact_location = ? "
+                                            "WHERE experiment_id = ?"));
+    RETURN_IF_ERROR(update->Bind(1, config_.default_artifact_root + "/" + std::to_string(id))
+                        .Bind(2, id)
+                        .Run());
+  }
+  for (const model::Tag& tag : experiment.tags) {
+    RETURN_IF_ERROR(UpsertExperimentTag(db, id, tag));
+  }
+  return id;
+}
+
 Result<std::string> SqliteStore::CreateExperiment(const NewExperiment& experiment) {
   int64_t id = 0;
   Status status = writer_.Submit([&](Database& db) -> Status {
-    const int64_t now = clock_.NowMillis();
-    // The row goes in first to learn its id; the default location needs that id.
-    ASSIGN_OR_RETURN(auto insert,
-                     db.Cached("INSERT INTO experiments (name, artifact_location, lifecycle_stage, "
-                               "creation_time, last_update_time) VALUES (?, ?, 'active', ?, ?)"));
-    Status inserted = insert->BindStatic(1, experiment.name)
-                          .BindStatic(2, experiment.artifact_location)
-                          .Bind(3, now)
-                          .Bind(4, now)
-                          .Run();
-    if (inserted.code() == Code::kAlreadyExists) {
-      return ExperimentNameTaken(experiment.name);
-    }
-    RETURN_IF_ERROR(inserted);
-    id = db.LastInsertRowid();
-    if (experiment.artifact_location.empty()) {
-      ASSIGN_OR_RETURN(auto update, db.Cached("UPDATE experiments SET artifact_location = ? "
-                                              "WHERE experiment_id = ?"));
-      RETURN_IF_ERROR(update->Bind(1, config_.default_artifact_root + "/" + std::to_string(id))
-                          .Bind(2, id)
-                          .Run());
-    }
-    for (const model::Tag& tag : experiment.tags) {
-      RETURN_IF_ERROR(UpsertExperimentTag(db, id, tag));
-    }
+    ASSIGN_OR_RETURN(id, InsertExperiment(db, experiment));
     return Status::Ok();
   });
   RETURN_IF_ERROR(status);
@@ -87,9 +95,29 @@ Result<model::Experiment> SqliteStore::GetExperiment(std::string_view experiment
 }
 
 Result<model::Experiment> SqliteStore::GetExperimentByName(std::string_view name) {
+  return GetExperimentByNameIn(kDefaultWorkspaceId, name);
+}
+
+Result<model::Experiment> SqliteStore::GetExperimentByNameIn(int64_t workspace_id,
+                                                             std::string_view name) {
   ReaderPool::Lease reader = readers_->Acquire();
-  ASSIGN_OR_RETURN(int64_t id, ExperimentIdByName(reader.db(), name));
+  ASSIGN_OR_RETURN(int64_t id, ExperimentIdByName(reader.db(), workspace_id, name));
   return LoadOneExperiment(reader.db(), id, std::to_string(id));
+}
+
+Result<int64_t> SqliteStore::ExperimentWorkspace(std::string_view experiment_id) {
+  std::optional<int64_t> id = ParseExperimentId(experiment_id);
+  if (!id) {
+    return ExperimentNotFound(experiment_id);
+  }
+  ReaderPool::Lease reader = readers_->Acquire();
+  ASSIGN_OR_RETURN(auto stmt, reader.db().Cached("SELECT workspace_id FROM experiments "
+                                                 "WHERE experiment_id = ?"));
+  ASSIGN_OR_RETURN(bool row, stmt->Bind(1, *id).Step());
+  if (!row) {
+    return ExperimentNotFound(experiment_id);
+  }
+  return stmt->ColumnInt(0);
 }
 
 Status SqliteStore::RenameExperiment(std::string_view experiment_id, std::string_view new_name) {

@@ -34,6 +34,25 @@ Status CreateDefaultExperiment(Database& db, const Config& config, const Clock& 
   return stmt->Bind(1, config.default_artifact_root + "/0").Bind(2, now).Bind(3, now).Run();
 }
 
+// Migration 003 creates workspace 1 with SQL's clock; the store's clock is the one tests control.
+Status StampDefaultWorkspace(Database& db, const Clock& clock) {
+  ASSIGN_OR_RETURN(auto stmt,
+                   db.Cached("UPDATE workspaces SET creation_time = ? WHERE workspace_id = 1"));
+  return stmt->Bind(1, clock.NowMillis()).Run();
+}
+
+// A table rebuild (migration 003) runs with foreign keys off; this is the check SQLite's
+// procedure asks for before the commit.
+Status CheckForeignKeys(Database& db) {
+  ASSIGN_OR_RETURN(Statement stmt, db.Prepare("PRAGMA foreign_key_check"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (row) {
+    return Status::Internal("foreign key violation in table ", stmt.ColumnText(0),
+                            " after migration");
+  }
+  return Status::Ok();
+}
+
 // Everything inside the caller's transaction.
 Result<int> MigrateLocked(Database& db, const Config& config, const Clock& clock) {
   RETURN_IF_ERROR(db.Exec(kCreateVersionTable));
@@ -57,6 +76,10 @@ Result<int> MigrateLocked(Database& db, const Config& config, const Clock& clock
   if (version == 0) {
     RETURN_IF_ERROR(CreateDefaultExperiment(db, config, clock));
   }
+  if (version < 3) {
+    RETURN_IF_ERROR(StampDefaultWorkspace(db, clock));
+  }
+  RETURN_IF_ERROR(CheckForeignKeys(db));
   RETURN_IF_ERROR(WriteVersion(db, latest));
   return latest;
 }
@@ -68,13 +91,21 @@ int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 Result<int> MigrateDatabase(Database& db, const Config& config, const Clock& clock) {
   // IMMEDIATE takes the write lock up front, so two processes opening a new file at once
   // serialise here instead of both creating the schema.
-  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  // Foreign keys are off for the migration (a rebuilt table is dropped while others still refer
+  // to it) and checked before COMMIT; the pragma is a no-op inside a transaction, hence here.
+  RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=OFF"));
+  Status begin = db.Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    (void)db.Exec("PRAGMA foreign_keys=ON");
+    return begin;
+  }
   Result<int> version = MigrateLocked(db, config, clock);
+  Status end = version.ok() ? db.Exec("COMMIT") : db.Exec("ROLLBACK");
+  RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
   if (!version.ok()) {
-    (void)db.Exec("ROLLBACK");
     return version.status();
   }
-  RETURN_IF_ERROR(db.Exec("COMMIT"));
+  RETURN_IF_ERROR(end);
   return version;
 }
 

@@ -57,18 +57,15 @@ Result<CompiledQuery> CompileExperimentSearch(const ExperimentSearch& search) {
   ASSIGN_OR_RETURN(std::vector<FilterClause> clauses, ParseExperimentFilter(search.filter));
   ASSIGN_OR_RETURN(std::vector<OrderKey> orders, ParseExperimentOrderBy(search.order_by));
   SqlBuilder sql;
-  std::string where;
+  std::string where = "e.workspace_id = " + sql.Bind(search.workspace_id);
   const std::string_view lifecycle = LifecycleFor(search.view_type);
   if (!lifecycle.empty()) {
-    where = "e.lifecycle_stage = " + sql.Bind(std::string(lifecycle));
+    where += " AND e.lifecycle_stage = " + sql.Bind(std::string(lifecycle));
   }
   for (const FilterClause& clause : clauses) {
     where += (where.empty() ? "" : " AND ") + FilterCondition(sql, clause);
   }
-  query.sql = "SELECT e.experiment_id FROM experiments e";
-  if (!where.empty()) {
-    query.sql += " WHERE " + where;
-  }
+  query.sql = "SELECT e.experiment_id FROM experiments e WHERE " + where;
   query.sql += " ORDER BY " + OrderClause(orders);
   AppendLimit(sql, query);
   query.binds = sql.TakeBinds();

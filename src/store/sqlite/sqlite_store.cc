@@ -36,13 +36,20 @@ Result<std::unique_ptr<Database>> OpenAndMigrate(const SqliteConfig& sqlite, con
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteConfig& sqlite, const Config& config,
-                                               const Clock& clock) {
+Result<std::unique_ptr<SqliteBackend>> OpenSqliteBackend(const SqliteConfig& sqlite,
+                                                         const Config& config, const Clock& clock) {
   ASSIGN_OR_RETURN(std::unique_ptr<Database> writer_db, OpenAndMigrate(sqlite, config, clock));
   ASSIGN_OR_RETURN(std::unique_ptr<ReaderPool> readers,
                    ReaderPool::Open(sqlite.path, sqlite.reader_connections));
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(
+  return std::unique_ptr<SqliteBackend>(std::make_unique<SqliteStore>(
       config, clock, std::move(readers), std::move(writer_db), sqlite.group_commit_max_batch));
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteConfig& sqlite, const Config& config,
+                                               const Clock& clock) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteBackend> backend,
+                   OpenSqliteBackend(sqlite, config, clock));
+  return std::unique_ptr<Store>(std::move(backend));
 }
 
 Result<int> UpgradeSqliteDatabase(const SqliteConfig& sqlite, const Config& config,

@@ -15,6 +15,7 @@
 #include "store/sqlite/database.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/writer.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 // The SQLite store's pieces, shared by its .cc files (experiments, runs, logging, loading,
@@ -71,7 +72,21 @@ class MetricKeyCache {
   std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> ids_;
 };
 
-class SqliteStore final : public Store {
+// Workspace and user names: what the access store accepts (ws_common.md). kInvalidArgument
+// naming `what` otherwise.
+Status ValidateWorkspaceName(std::string_view name);
+Status ValidateUserName(std::string_view name);
+Status WorkspaceNotFound(std::string_view name);
+Status WorkspaceIdNotFound(int64_t workspace_id);
+Status UserIdNotFound(int64_t user_id);
+// kNotFound unless the row exists (checked before writes so that a missing parent is a clear
+// kNotFound rather than a foreign-key failure).
+Status CheckWorkspaceExists(Database& db, int64_t workspace_id);
+Status CheckUserExists(Database& db, int64_t user_id);
+// The role stored as its number (1..3); nullopt for anything else.
+std::optional<Role> ParseRoleNumber(int64_t number);
+
+class SqliteStore final : public SqliteBackend {
  public:
   SqliteStore(const Config& config, const Clock& clock, std::unique_ptr<ReaderPool> readers,
               std::unique_ptr<Database> writer_db, int group_commit_max_batch);
@@ -79,6 +94,8 @@ class SqliteStore final : public Store {
   Result<std::string> CreateExperiment(const NewExperiment& experiment) override;
   Result<model::Experiment> GetExperiment(std::string_view experiment_id) override;
   Result<model::Experiment> GetExperimentByName(std::string_view name) override;
+  Result<model::Experiment> GetExperimentByNameIn(int64_t workspace_id,
+                                                  std::string_view name) override;
   Result<ExperimentPage> SearchExperiments(const ExperimentSearch& search) override;
   Status RenameExperiment(std::string_view experiment_id, std::string_view new_name) override;
   Status DeleteExperiment(std::string_view experiment_id) override;
@@ -101,8 +118,44 @@ class SqliteStore final : public Store {
   Result<RunPage> SearchRuns(const RunSearch& search) override;
   Result<std::vector<model::DatasetSummary>> SearchDatasets(
       std::span<const std::string> experiment_ids) override;
+  Result<int64_t> ExperimentWorkspace(std::string_view experiment_id) override;
+  Result<int64_t> RunWorkspace(std::string_view run_id) override;
+
+  // AccessStore (workspace_ops.cc, user_ops.cc, token_ops.cc, audit_ops.cc).
+  Result<Workspace> CreateWorkspace(std::string_view name, std::string_view external_id) override;
+  Result<Workspace> GetWorkspace(std::string_view name) override;
+  Result<Workspace> GetWorkspaceById(int64_t workspace_id) override;
+  Result<std::vector<Workspace>> ListWorkspaces() override;
+  Status DeleteWorkspace(int64_t workspace_id) override;
+  Status SetWorkspaceBucket(int64_t workspace_id,
+                            const std::optional<WorkspaceBucket>& bucket) override;
+
+  Result<User> CreateUser(const User& user) override;
+  Result<User> GetUser(std::string_view name) override;
+  Result<User> GetUserById(int64_t user_id) override;
+  Result<std::vector<User>> ListUsers() override;
+  Status DeleteUser(int64_t user_id) override;
+  Status SetUserPassword(int64_t user_id, std::string_view password_hash) override;
+
+  Status SetMembership(int64_t workspace_id, int64_t user_id, Role role) override;
+  Status RemoveMembership(int64_t workspace_id, int64_t user_id) override;
+  Result<std::vector<Membership>> ListWorkspaceMembers(int64_t workspace_id) override;
+  Result<std::vector<Membership>> ListUserMemberships(int64_t user_id) override;
+
+  Result<Token> CreateToken(const Token& token) override;
+  Result<Token> FindToken(std::string_view hash) override;
+  Result<Token> GetToken(int64_t token_id) override;
+  Result<std::vector<Token>> ListTokens(const TokenFilter& filter) override;
+  Status RevokeToken(int64_t token_id, int64_t revocation_time) override;
+
+  Status AppendAudit(const AuditEntry& entry) override;
+  Result<AuditPage> ListAudit(const AuditQuery& query) override;
 
  private:
+  // Inserts an experiment (default location from its id) and its tags; returns the id.
+  Result<int64_t> InsertExperiment(Database& db, const NewExperiment& experiment);
+  // Removes every row that belongs to the workspace's experiments (writer thread).
+  Status DeleteWorkspaceRows(Database& db, int64_t workspace_id);
   // Writer-thread helpers (run inside Writer::Submit closures).
   Status SetExperimentLifecycle(Database& db, std::string_view experiment_id, bool active);
   Status InsertRunTags(Database& db, int64_t run, std::span<const model::Tag> tags);
