@@ -6,6 +6,7 @@
 #include "app/config.h"
 #include "app/server_main.h"
 #include "cli/bucket_commands.h"
+#include "cli/workspace_commands.h"
 
 namespace {
 
@@ -43,6 +44,14 @@ int main(int argc, char** argv) {
   bucketflow::cli::BucketCommandState bucket_state;
   CLI::App* bucket = bucketflow::cli::AddBucketCommands(app, bucket_state);
 
+  // workspace, user, token and audit: the admin commands (they run from parse callbacks).
+  bucketflow::cli::AdminCommandState admin_state;
+  admin_state.backend_store_uri = server_options.backend_store_uri;
+  CLI::App* const admin_groups[] = {bucketflow::cli::AddWorkspaceCommands(app, admin_state),
+                                    bucketflow::cli::AddUserCommands(app, admin_state),
+                                    bucketflow::cli::AddTokenCommands(app, admin_state),
+                                    bucketflow::cli::AddAuditCommands(app, admin_state)};
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -64,5 +73,11 @@ int main(int argc, char** argv) {
   if (bucket->parsed()) {
     return bucket_state.exit_code;
   }
-  return UsageError("a subcommand is required: server, db upgrade or bucket");
+  for (const CLI::App* group : admin_groups) {
+    if (group->parsed()) {
+      return admin_state.exit_code;
+    }
+  }
+  return UsageError(
+      "a subcommand is required: server, db upgrade, bucket, workspace, user, token or audit");
 }
