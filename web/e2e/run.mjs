@@ -1,10 +1,12 @@
 // The browser e2e suite: `node e2e/run.mjs` (npm run e2e). Needs BUCKETFLOW_BIN (a built server),
 // web/dist (npm run build) and Debian's chromium. The S3 part needs radosgw settings
-// (BF_RGW_ENV_FILE, as scripts/run-tests.sh exports); BF_UI_E2E_S3=0 leaves it out.
+// (BF_RGW_ENV_FILE, as scripts/run-tests.sh exports); BF_UI_E2E_S3=0 leaves it out. The auth
+// part (sign-in, workspaces; server --auth) runs unless BF_UI_E2E_AUTH=0.
 // Ends with "ui-e2e: N passed, N failed" and exits non-zero on any failure.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM, Results, repoRoot } from './harness.mjs';
+import { runAuthSuite } from './auth-suite.mjs';
 import { runLocalSuite } from './local-suite.mjs';
 import { runS3Suite } from './s3-suite.mjs';
 import { Server } from './server.mjs';
@@ -33,6 +35,11 @@ async function main() {
     if (started) await runLocalSuite(results, server.url);
   } finally {
     await server.stop();
+  }
+
+  if (process.env.BF_UI_E2E_AUTH !== '0') {
+    console.log('sign-in and workspaces (server --auth):');
+    await runAuthSuite(results, { bin, staticDir });
   }
 
   if (process.env.BF_UI_E2E_S3 !== '0') {

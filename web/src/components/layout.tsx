@@ -1,7 +1,9 @@
-// The page frame: a top bar with the product name and the main navigation, then the page.
+// The page frame: a top bar with the product name, the main navigation and, at its right end,
+// whatever the app puts there (the workspace switcher and sign-out), then the page.
+import type { ReactNode } from 'react';
 import { Link, NavLink, Outlet } from 'react-router';
 
-export function Layout() {
+export function Layout({ actions }: { actions?: ReactNode }) {
   return (
     <div className="layout">
       <header className="topbar">
@@ -9,6 +11,7 @@ export function Layout() {
         <nav aria-label="Main">
           <NavLink to="/experiments" className="topbar__link">Experiments</NavLink>
         </nav>
+        {actions}
       </header>
       <main className="layout__main" id="main">
         <Outlet />

@@ -6,6 +6,7 @@ import {
   errorForStatus,
   type ArtifactSource,
 } from '@/features/artifacts/utils/artifact-errors';
+import { apiFetch } from '@/lib/api';
 
 export const TEXT_PREVIEW_BYTES = 256 * 1024;
 export const CSV_PREVIEW_BYTES = 64 * 1024;
@@ -60,7 +61,7 @@ export async function fetchRange(request: RangeRequest): Promise<RangeResult> {
   const { url, source, maxBytes, knownSize, signal } = request;
   let response: Response;
   try {
-    response = await fetch(url, { headers: { Range: `bytes=0-${maxBytes - 1}` }, signal });
+    response = await apiFetch(url, { headers: { Range: `bytes=0-${maxBytes - 1}` }, signal });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw errorForNetworkFailure(source);
