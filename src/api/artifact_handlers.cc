@@ -94,21 +94,25 @@ Result<http::Response> GetRunArtifactOrError(http::Request& request, Services& s
 }
 
 Result<http::Response> ListProxiedArtifactsOrError(http::Request& request,
-                                                   ArtifactRepository& repository) {
+                                                   const Services& services) {
   ASSIGN_OR_RETURN(RequestParams params, ParseRequest(request, {}));
   ASSIGN_OR_RETURN(std::optional<std::string> raw_path, params.OptionalString("path"));
   ASSIGN_OR_RETURN(std::string path, artifacts::NormalizePath(raw_path.value_or("")));
-  ASSIGN_OR_RETURN(std::vector<FileInfo> files, repository.List(path));
+  if (!path.empty()) {  // the root is the workspace's own repository
+    RETURN_IF_ERROR(ConfineToWorkspace(path, services));
+  }
+  ASSIGN_OR_RETURN(std::vector<FileInfo> files, services.artifacts->List(path));
   return JsonOk(FilesJson(files, "", nullptr));
 }
 
 Result<http::Response> DeleteProxiedArtifactOrError(http::Request& request,
-                                                    ArtifactRepository& repository) {
+                                                    const Services& services) {
   ASSIGN_OR_RETURN(std::string path, artifacts::NormalizeUrlPath(request.path_suffix));
   if (path.empty()) {
     return Status::InvalidArgument("Invalid path");
   }
-  RETURN_IF_ERROR(repository.Delete(path));
+  RETURN_IF_ERROR(ConfineToWorkspace(path, services));
+  RETURN_IF_ERROR(services.artifacts->Delete(path));
   return JsonOk("{}");
 }
 
@@ -126,7 +130,7 @@ http::Response ListProxiedArtifacts(http::Request& request, Services& services) 
   if (services.artifacts == nullptr) {
     return ServingDisabled(kArtifactsRule);
   }
-  return Respond(ListProxiedArtifactsOrError(request, *services.artifacts));
+  return Respond(ListProxiedArtifactsOrError(request, services));
 }
 
 http::Response DownloadProxiedArtifact(http::Request& request, Services& services) {
@@ -136,6 +140,9 @@ http::Response DownloadProxiedArtifact(http::Request& request, Services& service
   Result<std::string> path = artifacts::NormalizeUrlPath(request.path_suffix);
   if (!path.ok()) {
     return ErrorResponse(path.status());
+  }
+  if (Status confined = ConfineToWorkspace(*path, services); !confined.ok()) {
+    return ErrorResponse(confined);
   }
   if (std::optional<http::Response> redirect =
           RedirectDownload(*services.artifacts, *path, "", services)) {
@@ -155,6 +162,9 @@ http::StreamStart UploadProxiedArtifact(http::Request& request, Services& servic
   if (path->empty()) {
     return ErrorResponse(Status::InvalidArgument("Invalid path"));
   }
+  if (Status confined = ConfineToWorkspace(*path, services); !confined.ok()) {
+    return ErrorResponse(confined);
+  }
   return StartUpload(
       *services.artifacts, *path, nullptr,
       UploadLimits{.max_bytes = std::nullopt, .require_data = false, .success_body = "{}"});
@@ -164,7 +174,7 @@ http::Response DeleteProxiedArtifact(http::Request& request, Services& services)
   if (services.artifacts == nullptr) {
     return ServingDisabled(kArtifactPathRule);
   }
-  return Respond(DeleteProxiedArtifactOrError(request, *services.artifacts));
+  return Respond(DeleteProxiedArtifactOrError(request, services));
 }
 
 http::StreamStart UploadRunArtifact(http::Request& request, Services& services) {

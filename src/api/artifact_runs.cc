@@ -88,6 +88,17 @@ Result<std::pair<model::RunInfo, RunArtifacts>> LoadRun(std::string_view run_id,
   return std::make_pair(std::move(run.info), std::move(location));
 }
 
+Status ConfineToWorkspace(std::string_view path, const Services& services) {
+  if (services.scope == nullptr || services.scope->workspace_store == nullptr) {
+    return Status::Ok();
+  }
+  std::string_view experiment_id = path.substr(0, path.find('/'));
+  if (!experiment_id.empty() && services.scope->workspace_store->OwnsExperiment(experiment_id)) {
+    return Status::Ok();
+  }
+  return Status::NotFound("Artifact '", path, "' does not exist");
+}
+
 http::Response ServingDisabled(std::string_view rule) {
   http::Response response;
   response.status = 503;

@@ -46,8 +46,16 @@ http::Response Respond(Result<http::Response> result);
 // With --artifact-download redirect and a repository that can presign: a 302 to a presigned
 // GET of `path` (or the error, e.g. 404 for a missing file). nullopt when the bytes should be
 // streamed by the server instead. `run_id` only names the run in the log line ("" if none).
+// Each URL issued is audited (presign.get).
 std::optional<http::Response> RedirectDownload(artifacts::ArtifactRepository& repository,
                                                std::string_view path, std::string_view run_id,
-                                               const Services& services);
+                                               Services& services);
+
+// For the proxied artifact routes, whose paths start with an experiment id: with the gate
+// active (services.scope set), kNotFound, worded as for a missing artifact, unless that
+// experiment belongs to the caller's workspace. `path` is normalised; "" (the root) is refused
+// too, except where the caller allows it (listing the workspace's own root). Without a scope
+// every path passes.
+Status ConfineToWorkspace(std::string_view path, const Services& services);
 
 }  // namespace bucketflow::api

@@ -14,6 +14,7 @@
 #include "api/errors.h"
 #include "api/json_writer.h"
 #include "api/request_params.h"
+#include "api/route_wrappers.h"
 #include "artifacts/artifact_path.h"
 #include "core/strings.h"
 
@@ -23,15 +24,26 @@ namespace {
 using artifacts::ArtifactRepository;
 using artifacts::PresignedUrl;
 
-void LogIssued(std::string_view run_id, std::string_view path, const PresignedUrl& presigned) {
+// Logged and audited with the object's key (the repository path), never the signature.
+void RecordIssued(std::string_view run_id, std::string_view path, const PresignedUrl& presigned,
+                  Services& services) {
   spdlog::info("presigned GET issued: run '{}' path '{}' expires_at_ms {}", run_id, path,
                presigned.expires_at_ms);
+  JsonWriter detail;
+  detail.BeginObject();
+  detail.IntField("expires_at", presigned.expires_at_ms);
+  detail.EndObject();
+  Audit(services, "presign.get", std::string(path), detail.Take());
 }
 
 // A URL of this server that streams the file: the UI's /get-artifact, relative so that it
-// works behind any host name or proxy.
-std::string ServerUrl(std::string_view run_id, std::string_view path) {
-  return "/get-artifact?path=" + UrlEncode(path, /*keep_slash=*/false) +
+// works behind any host name or proxy, and in the request's workspace.
+std::string ServerUrl(std::string_view run_id, std::string_view path, const Services& services) {
+  std::string scope;
+  if (services.scope != nullptr) {
+    scope = "/w/" + UrlEncode(services.scope->grant.workspace.name, /*keep_slash=*/false);
+  }
+  return scope + "/get-artifact?path=" + UrlEncode(path, /*keep_slash=*/false) +
          "&run_uuid=" + UrlEncode(run_id, /*keep_slash=*/false);
 }
 
@@ -53,7 +65,7 @@ Result<http::Response> DownloadUrlOrError(http::Request& request, Services& serv
   JsonWriter writer;
   writer.BeginObject();
   if (presigned.ok()) {
-    LogIssued(run_id, path, *presigned);
+    RecordIssued(run_id, full_path, *presigned, services);
     writer.StringField("url", presigned->url);
     writer.StringField("source", "bucket");
     writer.IntField("expires_at", presigned->expires_at_ms);
@@ -62,7 +74,7 @@ Result<http::Response> DownloadUrlOrError(http::Request& request, Services& serv
     // it first so that a missing file or a directory is the same error as from a bucket.
     ASSIGN_OR_RETURN(std::unique_ptr<artifacts::ArtifactReader> reader,
                      location.repository->OpenRead(full_path));
-    writer.StringField("url", ServerUrl(run_id, path));
+    writer.StringField("url", ServerUrl(run_id, path, services));
     writer.StringField("source", "server");
   } else {
     return presigned.status();
@@ -75,7 +87,7 @@ Result<http::Response> DownloadUrlOrError(http::Request& request, Services& serv
 
 std::optional<http::Response> RedirectDownload(ArtifactRepository& repository,
                                                std::string_view path, std::string_view run_id,
-                                               const Services& services) {
+                                               Services& services) {
   if (!services.config.redirect_downloads) {
     return std::nullopt;
   }
@@ -87,7 +99,7 @@ std::optional<http::Response> RedirectDownload(ArtifactRepository& repository,
     }
     return ErrorResponse(presigned.status());
   }
-  LogIssued(run_id, path, *presigned);
+  RecordIssued(run_id, path, *presigned, services);
   http::Response response;
   response.status = 302;
   response.content_type = "text/plain; charset=utf-8";

@@ -30,6 +30,20 @@ Status ValidateArtifactLocation(std::string_view location) {
   return Status::Ok();
 }
 
+// With --auth a tenant may not point an experiment at an arbitrary location (file:// or a
+// path would let them read the server's disk, s3:// someone else's bucket): artifacts go to
+// the workspace's own store, behind the proxied root.
+Status CheckTenantArtifactLocation(std::string_view location, const Services& services) {
+  const bool auth_on =
+      services.scope != nullptr && services.access != nullptr && services.access->enabled();
+  if (!auth_on || location.empty() || location.starts_with(services.config.proxied_artifact_root)) {
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(
+      "with --auth, experiments keep their artifacts in the workspace's artifact store; omit "
+      "artifact_location");
+}
+
 // Experiment tags at creation are stored as given (MLflow does not validate them there), but a
 // tag must at least be an object of strings.
 Result<std::vector<model::Tag>> ReadExperimentTags(const RequestParams& params) {
@@ -62,6 +76,7 @@ Result<std::string> CreateExperiment(const RequestParams& params, Services& serv
   ASSIGN_OR_RETURN(std::vector<model::Tag> tags, ReadExperimentTags(params));
   RETURN_IF_ERROR(model::ValidateExperimentName(name, "name"));
   RETURN_IF_ERROR(ValidateArtifactLocation(artifact_location));
+  RETURN_IF_ERROR(CheckTenantArtifactLocation(artifact_location, services));
   ASSIGN_OR_RETURN(std::string experiment_id,
                    services.store.CreateExperiment({.name = std::move(name),
                                                     .artifact_location = artifact_location,

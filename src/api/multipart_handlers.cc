@@ -16,12 +16,11 @@
 #include "api/errors.h"
 #include "api/json_writer.h"
 #include "api/request_params.h"
+#include "api/route_wrappers.h"
 #include "artifacts/artifact_path.h"
 
 namespace bucketflow::api {
 namespace {
-
-using artifacts::ArtifactRepository;
 
 // Part URLs live as long as boto3's generate_presigned_url default, which MLflow's server uses
 // (shortened by the repository to its credentials' lifetime).
@@ -49,11 +48,13 @@ Result<std::string> ObjectPath(std::string_view url_path, std::string_view local
 }
 
 // MLflow's order: the URL path, the body's schema, then whether the store supports multipart.
-Result<MultipartTarget> ParseTarget(http::Request& request, ArtifactRepository& repository) {
+// The URL path must be inside an experiment of the caller's workspace.
+Result<MultipartTarget> ParseTarget(http::Request& request, const Services& services) {
   ASSIGN_OR_RETURN(std::string url_path, artifacts::NormalizeUrlPath(request.path_suffix));
+  RETURN_IF_ERROR(ConfineToWorkspace(url_path, services));
   ASSIGN_OR_RETURN(RequestParams params, ParseRequest(request, {}));
   ASSIGN_OR_RETURN(std::string local_file, params.RequiredString("path"));
-  if (!repository.SupportsMultipart()) {
+  if (!services.artifacts->SupportsMultipart()) {
     return Status::Unimplemented(
         "Multipart upload is not supported for the current artifact repository");
   }
@@ -119,8 +120,19 @@ std::string CreateResponseJson(const artifacts::MultipartUpload& upload) {
   return writer.Take();
 }
 
-Result<http::Response> CreateOrError(http::Request& request, ArtifactRepository& repository) {
-  ASSIGN_OR_RETURN(MultipartTarget target, ParseTarget(request, repository));
+// The audit entry of a create: how many part URLs were handed out and when they stop
+// working at the latest (the repository may shorten it to its credentials' lifetime).
+std::string UploadAuditDetail(int64_t num_parts, int64_t expires_at_ms) {
+  JsonWriter writer;
+  writer.BeginObject();
+  writer.IntField("parts", num_parts);
+  writer.IntField("expires_at", expires_at_ms);
+  writer.EndObject();
+  return writer.Take();
+}
+
+Result<http::Response> CreateOrError(http::Request& request, Services& services) {
+  ASSIGN_OR_RETURN(MultipartTarget target, ParseTarget(request, services));
   ASSIGN_OR_RETURN(std::optional<int64_t> num_parts, target.params.OptionalInt64("num_parts"));
   if (!num_parts.has_value()) {
     return MissingParam("num_parts");
@@ -130,27 +142,30 @@ Result<http::Response> CreateOrError(http::Request& request, ArtifactRepository&
                                    artifacts::kMaxMultipartParts, ", got ", *num_parts);
   }
   ASSIGN_OR_RETURN(artifacts::MultipartUpload upload,
-                   repository.CreateMultipartUpload(target.path, static_cast<int>(*num_parts),
-                                                    kPartUrlTtlSeconds));
+                   services.artifacts->CreateMultipartUpload(
+                       target.path, static_cast<int>(*num_parts), kPartUrlTtlSeconds));
+  const int64_t expires_at_ms = services.clock.NowMillis() + kPartUrlTtlSeconds * 1000;
+  Audit(services, "presign.upload", target.path, UploadAuditDetail(*num_parts, expires_at_ms));
   return JsonOk(CreateResponseJson(upload));
 }
 
-Result<http::Response> CompleteOrError(http::Request& request, ArtifactRepository& repository) {
-  ASSIGN_OR_RETURN(MultipartTarget target, ParseTarget(request, repository));
+Result<http::Response> CompleteOrError(http::Request& request, Services& services) {
+  ASSIGN_OR_RETURN(MultipartTarget target, ParseTarget(request, services));
   ASSIGN_OR_RETURN(std::string upload_id, UploadId(target.params));
   ASSIGN_OR_RETURN(std::vector<artifacts::UploadedPart> parts, Parts(target.params));
-  RETURN_IF_ERROR(repository.CompleteMultipartUpload(target.path, upload_id, parts));
+  RETURN_IF_ERROR(services.artifacts->CompleteMultipartUpload(target.path, upload_id, parts));
   return JsonOk("{}");
 }
 
-Result<http::Response> AbortOrError(http::Request& request, ArtifactRepository& repository) {
-  ASSIGN_OR_RETURN(MultipartTarget target, ParseTarget(request, repository));
+Result<http::Response> AbortOrError(http::Request& request, Services& services) {
+  ASSIGN_OR_RETURN(MultipartTarget target, ParseTarget(request, services));
   ASSIGN_OR_RETURN(std::string upload_id, UploadId(target.params));
-  RETURN_IF_ERROR(repository.AbortMultipartUpload(target.path, upload_id));
+  RETURN_IF_ERROR(services.artifacts->AbortMultipartUpload(target.path, upload_id));
   return JsonOk("{}");
 }
 
-using Core = Result<http::Response> (*)(http::Request&, ArtifactRepository&);
+// REQUIRES (of each core): services.artifacts != nullptr
+using Core = Result<http::Response> (*)(http::Request&, Services&);
 
 http::Response Multipart(http::Request& request, Services& services, std::string_view op,
                          Core core) {
@@ -158,7 +173,7 @@ http::Response Multipart(http::Request& request, Services& services, std::string
     return ServingDisabled("/api/2.0/mlflow-artifacts/mpu/" + std::string(op) +
                            "/<path:artifact_path>");
   }
-  return Respond(core(request, *services.artifacts));
+  return Respond(core(request, services));
 }
 
 }  // namespace

@@ -43,5 +43,9 @@ Result<auth::Grant> RequireRole(Services& services, const std::string& workspace
 // Appends to the audit log as the request's caller in its workspace. Failures are logged,
 // never returned: the audited action already happened.
 void Audit(Services& services, std::string action, std::string target, std::string detail = {});
+// Same, for an action on a workspace the request names in its body (the admin API's member,
+// token and bucket changes) rather than the request's own.
+void AuditIn(Services& services, std::string workspace, std::string action, std::string target,
+             std::string detail = {});
 
 }  // namespace bucketflow::api

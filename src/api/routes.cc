@@ -5,11 +5,13 @@
 #include <string>
 #include <utility>
 
+#include "api/admin_handlers.h"
 #include "api/artifact_handlers.h"
 #include "api/errors.h"
 #include "api/experiment_handlers.h"
 #include "api/handler_common.h"
 #include "api/metric_handlers.h"
+#include "api/route_wrappers.h"
 #include "api/run_handlers.h"
 #include "api/search_handlers.h"
 #include "api/static_files.h"
@@ -17,31 +19,11 @@
 namespace bucketflow::api {
 namespace {
 
+using auth::Permission;
+
 constexpr std::initializer_list<const char*> kPrefixes = {"/api/2.0", "/ajax-api/2.0"};
 // Claim MLflow's version: clients and the UI compare against it.
 constexpr char kMlflowVersion[] = "2.17.2";
-
-// Parse -> handler -> 200 JSON, or MLflow's error JSON.
-http::Handler JsonHandler(HandlerFn handler, Services& services, ParseOptions options = {}) {
-  return [handler, &services, options](http::Request& request) {
-    Result<RequestParams> params = ParseRequest(request, options);
-    if (!params.ok()) return ErrorResponse(params.status());
-    Result<std::string> body = handler(*params, services);
-    if (!body.ok()) return ErrorResponse(body.status());
-    http::Response response;
-    response.body = std::move(body).value();
-    return response;
-  };
-}
-
-http::Handler Artifact(http::Response (*handler)(http::Request&, Services&), Services& services) {
-  return [handler, &services](http::Request& request) { return handler(request, services); };
-}
-
-http::StreamingHandler StreamingArtifact(http::StreamStart (*handler)(http::Request&, Services&),
-                                         Services& services) {
-  return [handler, &services](http::Request& request) { return handler(request, services); };
-}
 
 // Flask's default type for a returned str, which is what MLflow's /health and /version send.
 http::Response FlaskText(int status, std::string body) {
@@ -52,47 +34,74 @@ http::Response FlaskText(int status, std::string body) {
   return response;
 }
 
+// Reads need a reader of the workspace, everything that changes state an editor.
+http::Handler Read(HandlerFn handler, Services& s, ParseOptions options = {}) {
+  return JsonHandler(handler, s, Permission::kRead, std::move(options));
+}
+http::Handler Write(HandlerFn handler, Services& s) {
+  return JsonHandler(handler, s, Permission::kWrite);
+}
+
+void AddExperimentRoutes(http::Router& router, const std::string& m, Services& s) {
+  router.Add("POST", m + "/experiments/create", Write(CreateExperiment, s));
+  router.Add("GET", m + "/experiments/get", Read(GetExperiment, s));
+  router.Add("GET", m + "/experiments/get-by-name", Read(GetExperimentByName, s));
+  router.Add("POST", m + "/experiments/search", Read(SearchExperiments, s));
+  router.Add("GET", m + "/experiments/search",
+             Read(SearchExperiments, s, {.list_params = {"order_by"}}));
+  router.Add("POST", m + "/experiments/update", Write(UpdateExperiment, s));
+  router.Add("POST", m + "/experiments/delete", Write(DeleteExperiment, s));
+  router.Add("POST", m + "/experiments/restore", Write(RestoreExperiment, s));
+  router.Add("POST", m + "/experiments/set-experiment-tag", Write(SetExperimentTag, s));
+}
+
 void AddTrackingRoutes(http::Router& router, const std::string& p, Services& s) {
   const std::string m = p + "/mlflow";
-  router.Add("POST", m + "/experiments/create", JsonHandler(CreateExperiment, s));
-  router.Add("GET", m + "/experiments/get", JsonHandler(GetExperiment, s));
-  router.Add("GET", m + "/experiments/get-by-name", JsonHandler(GetExperimentByName, s));
-  router.Add("POST", m + "/experiments/search", JsonHandler(SearchExperiments, s));
-  router.Add("GET", m + "/experiments/search",
-             JsonHandler(SearchExperiments, s, {.list_params = {"order_by"}}));
-  router.Add("POST", m + "/experiments/update", JsonHandler(UpdateExperiment, s));
-  router.Add("POST", m + "/experiments/delete", JsonHandler(DeleteExperiment, s));
-  router.Add("POST", m + "/experiments/restore", JsonHandler(RestoreExperiment, s));
-  router.Add("POST", m + "/experiments/set-experiment-tag", JsonHandler(SetExperimentTag, s));
-  router.Add("POST", m + "/runs/create", JsonHandler(CreateRun, s));
-  router.Add("GET", m + "/runs/get", JsonHandler(GetRun, s));
-  router.Add("POST", m + "/runs/update", JsonHandler(UpdateRun, s));
-  router.Add("POST", m + "/runs/delete", JsonHandler(DeleteRun, s));
-  router.Add("POST", m + "/runs/restore", JsonHandler(RestoreRun, s));
-  router.Add("POST", m + "/runs/search", JsonHandler(SearchRuns, s));
-  router.Add("POST", m + "/runs/log-metric", JsonHandler(LogMetric, s));
-  router.Add("POST", m + "/runs/log-parameter", JsonHandler(LogParameter, s));
-  router.Add("POST", m + "/runs/set-tag", JsonHandler(SetTag, s));
-  router.Add("POST", m + "/runs/delete-tag", JsonHandler(DeleteTag, s));
-  router.Add("POST", m + "/runs/log-batch", JsonHandler(LogBatch, s));
-  router.Add("POST", m + "/runs/log-model", JsonHandler(LogModel, s));
-  router.Add("POST", m + "/runs/log-inputs", JsonHandler(LogInputs, s));
-  router.Add("GET", m + "/metrics/get-history", JsonHandler(GetMetricHistory, s));
+  AddExperimentRoutes(router, m, s);
+  router.Add("POST", m + "/runs/create", Write(CreateRun, s));
+  router.Add("GET", m + "/runs/get", Read(GetRun, s));
+  router.Add("POST", m + "/runs/update", Write(UpdateRun, s));
+  router.Add("POST", m + "/runs/delete", Write(DeleteRun, s));
+  router.Add("POST", m + "/runs/restore", Write(RestoreRun, s));
+  router.Add("POST", m + "/runs/search", Read(SearchRuns, s));
+  router.Add("POST", m + "/runs/log-metric", Write(LogMetric, s));
+  router.Add("POST", m + "/runs/log-parameter", Write(LogParameter, s));
+  router.Add("POST", m + "/runs/set-tag", Write(SetTag, s));
+  router.Add("POST", m + "/runs/delete-tag", Write(DeleteTag, s));
+  router.Add("POST", m + "/runs/log-batch", Write(LogBatch, s));
+  router.Add("POST", m + "/runs/log-model", Write(LogModel, s));
+  router.Add("POST", m + "/runs/log-inputs", Write(LogInputs, s));
+  router.Add("GET", m + "/metrics/get-history", Read(GetMetricHistory, s));
   router.Add("GET", m + "/metrics/get-history-bulk-interval",
-             JsonHandler(GetMetricHistoryBulkInterval, s, {.list_params = {"run_ids"}}));
-  router.Add("GET", m + "/artifacts/list", Artifact(ListRunArtifacts, s));
+             Read(GetMetricHistoryBulkInterval, s, {.list_params = {"run_ids"}}));
+  router.Add("GET", m + "/artifacts/list", ArtifactRoute(ListRunArtifacts, s, Permission::kRead));
 }
 
 void AddArtifactServiceRoutes(http::Router& router, const std::string& p, Services& s) {
   const std::string a = p + "/mlflow-artifacts";
-  router.Add("GET", a + "/artifacts", Artifact(ListProxiedArtifacts, s));
-  router.AddPrefix("GET", a + "/artifacts/", Artifact(DownloadProxiedArtifact, s));
-  router.AddStreaming("PUT", a + "/artifacts/", StreamingArtifact(UploadProxiedArtifact, s));
-  router.AddPrefix("DELETE", a + "/artifacts/", Artifact(DeleteProxiedArtifact, s));
-  router.AddPrefix("POST", a + "/mpu/create/", Artifact(CreateMultipartUpload, s));
-  router.AddPrefix("POST", a + "/mpu/complete/", Artifact(CompleteMultipartUpload, s));
-  router.AddPrefix("POST", a + "/mpu/abort/", Artifact(AbortMultipartUpload, s));
-  router.Add("GET", p + "/bucketflow/artifacts/download-url", Artifact(GetArtifactDownloadUrl, s));
+  constexpr Permission kRead = Permission::kRead;
+  constexpr Permission kWrite = Permission::kWrite;
+  router.Add("GET", a + "/artifacts", ArtifactRoute(ListProxiedArtifacts, s, kRead));
+  router.AddPrefix("GET", a + "/artifacts/", ArtifactRoute(DownloadProxiedArtifact, s, kRead));
+  router.AddStreaming("PUT", a + "/artifacts/",
+                      StreamingArtifactRoute(UploadProxiedArtifact, s, kWrite));
+  router.AddPrefix("DELETE", a + "/artifacts/", ArtifactRoute(DeleteProxiedArtifact, s, kWrite));
+  router.AddPrefix("POST", a + "/mpu/create/", ArtifactRoute(CreateMultipartUpload, s, kWrite));
+  router.AddPrefix("POST", a + "/mpu/complete/", ArtifactRoute(CompleteMultipartUpload, s, kWrite));
+  router.AddPrefix("POST", a + "/mpu/abort/", ArtifactRoute(AbortMultipartUpload, s, kWrite));
+  router.Add("GET", p + "/bucketflow/artifacts/download-url",
+             ArtifactRoute(GetArtifactDownloadUrl, s, kRead));
+}
+
+// UI-only routes, which MLflow serves under /ajax-api alone.
+void AddUiRoutes(http::Router& router, Services& s) {
+  const std::string ajax = "/ajax-api/2.0/mlflow";
+  router.Add("GET", ajax + "/metrics/get-history-bulk",
+             Read(GetMetricHistoryBulk, s, {.list_params = {"run_id"}}));
+  router.Add("POST", ajax + "/experiments/search-datasets", Read(SearchDatasets, s));
+  router.AddStreamingExact("POST", ajax + "/upload-artifact",
+                           StreamingArtifactRoute(UploadRunArtifact, s, Permission::kWrite));
+  router.Add("GET", "/get-artifact", ArtifactRoute(GetRunArtifact, s, Permission::kRead));
 }
 
 constexpr char kUiNotBuilt[] =
@@ -118,15 +127,12 @@ http::Router BuildRouter(Services& services) {
   for (const char* prefix : kPrefixes) {
     AddTrackingRoutes(router, prefix, services);
     AddArtifactServiceRoutes(router, prefix, services);
+    AddAdminRoutes(router, prefix, services);
   }
-  // UI-only routes, which MLflow serves under /ajax-api alone.
-  const std::string ajax = "/ajax-api/2.0/mlflow";
-  router.Add("GET", ajax + "/metrics/get-history-bulk",
-             JsonHandler(GetMetricHistoryBulk, services, {.list_params = {"run_id"}}));
-  router.Add("POST", ajax + "/experiments/search-datasets", JsonHandler(SearchDatasets, services));
-  router.AddStreamingExact("POST", ajax + "/upload-artifact",
-                           StreamingArtifact(UploadRunArtifact, services));
-  router.Add("GET", "/get-artifact", Artifact(GetRunArtifact, services));
+  AddUiRoutes(router, services);
+  // "/w/team-a/api/2.0/..." is "/api/2.0/..." in workspace team-a: the stock client only needs
+  // MLFLOW_TRACKING_URI=http://host/w/team-a.
+  router.SetScopePrefix("/w/");
   return router;
 }
 

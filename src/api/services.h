@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,13 @@ class WorkspaceArtifacts {
 // Who is calling and in which workspace: filled per request by the route wrapper.
 struct RequestScope {
   auth::Grant grant;
+  // The request's Authorization header and peer address, so that a handler can check the
+  // caller's role in another workspace (RequireRole) with the same credentials.
+  std::optional<std::string> authorization = std::nullopt;
+  std::string remote_address = {};
+  // The workspace-confined store behind Services::store, for the checks that need more than
+  // the Store interface (artifact paths start with an experiment id: OwnsExperiment).
+  store::WorkspaceScopedStore* workspace_store = nullptr;
 };
 
 // Everything a handler may touch. Borrowed references; the app owns the objects.

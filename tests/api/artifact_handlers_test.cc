@@ -42,6 +42,11 @@ class RunsOnlyStore final : public store::Store {
   Result<std::string> CreateExperiment(const store::NewExperiment&) override { return No(); }
   Result<model::Experiment> GetExperiment(std::string_view) override { return No(); }
   Result<model::Experiment> GetExperimentByName(std::string_view) override { return No(); }
+  Result<model::Experiment> GetExperimentByNameIn(int64_t, std::string_view) override {
+    return No();
+  }
+  Result<int64_t> ExperimentWorkspace(std::string_view) override { return No(); }
+  Result<int64_t> RunWorkspace(std::string_view) override { return No(); }
   Result<store::ExperimentPage> SearchExperiments(const store::ExperimentSearch&) override {
     return No();
   }
