@@ -6,7 +6,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const features = ['experiments', 'runs', 'run', 'compare', 'artifacts'];
+const features = ['experiments', 'runs', 'run', 'compare', 'artifacts', 'auth'];
 
 const crossFeatureZones = features.map((name) => ({
   target: `./src/features/${name}`,

@@ -92,6 +92,12 @@ Status ConfineToWorkspace(std::string_view path, const Services& services) {
   if (services.scope == nullptr || services.scope->workspace_store == nullptr) {
     return Status::Ok();
   }
+  // The embedded default (no --auth, default workspace) keeps MLflow's freedom to use any
+  // proxied location ("mlflow-artifacts:/custom"); tenants are confined to their experiments.
+  const bool auth_on = services.access != nullptr && services.access->enabled();
+  if (!auth_on && services.scope->grant.workspace.id == store::kDefaultWorkspaceId) {
+    return Status::Ok();
+  }
   std::string_view experiment_id = path.substr(0, path.find('/'));
   if (!experiment_id.empty() && services.scope->workspace_store->OwnsExperiment(experiment_id)) {
     return Status::Ok();

@@ -30,13 +30,14 @@ Status ValidateArtifactLocation(std::string_view location) {
   return Status::Ok();
 }
 
-// With --auth a tenant may not point an experiment at an arbitrary location (file:// or a
-// path would let them read the server's disk, s3:// someone else's bucket): artifacts go to
-// the workspace's own store, behind the proxied root.
+// With --auth a tenant may not choose where an experiment's artifacts go: file:// or a path
+// would let them read the server's disk, s3:// someone else's bucket, and a proxied location
+// other than "<root>/<experiment id>" would fall outside the artifact paths the gate confines
+// to the workspace's experiments.
 Status CheckTenantArtifactLocation(std::string_view location, const Services& services) {
   const bool auth_on =
       services.scope != nullptr && services.access != nullptr && services.access->enabled();
-  if (!auth_on || location.empty() || location.starts_with(services.config.proxied_artifact_root)) {
+  if (!auth_on || location.empty()) {
     return Status::Ok();
   }
   return Status::InvalidArgument(

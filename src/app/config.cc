@@ -211,6 +211,56 @@ Status ResolvePresignedReads(const ServerOptions& options, ServerConfig& config)
   return Status::Ok();
 }
 
+void AddTenancyFlags(CLI::App& command, ServerOptions& options) {
+  command
+      .add_flag("--auth", options.auth,
+                "Require a token or user name and password on every API call (default: off, "
+                "every caller is an admin)")
+      ->envname("BUCKETFLOW_AUTH");
+  command
+      .add_option("--auth-cache-seconds", options.auth_cache_seconds,
+                  "How long verified credentials and memberships are trusted before the "
+                  "database is asked again (0..3600)")
+      ->capture_default_str();
+  command
+      .add_option("--workspace-artifacts-root", options.workspace_artifacts_root,
+                  "Artifacts of workspaces without a bucket (except the default workspace, "
+                  "which uses --artifacts-destination): <root>/<workspace id>/artifacts")
+      ->capture_default_str();
+}
+
+bool IsLoopback(std::string_view host) {
+  return host == "localhost" || host.starts_with("127.") || host == "::1" || host == "[::1]";
+}
+
+Status ResolveTenancy(const ServerOptions& options, ServerConfig& config) {
+  constexpr int kMaxAuthCacheSeconds = 3600;
+  if (options.auth_cache_seconds < 0 || options.auth_cache_seconds > kMaxAuthCacheSeconds) {
+    return Status::InvalidArgument("--auth-cache-seconds must be 0..", kMaxAuthCacheSeconds,
+                                   ", got ", options.auth_cache_seconds);
+  }
+  if (options.workspace_artifacts_root.empty()) {
+    return Status::InvalidArgument("--workspace-artifacts-root must not be empty");
+  }
+  ASSIGN_OR_RETURN(config.workspaces.local_root,
+                   LocalDirectory("--workspace-artifacts-root", options.workspace_artifacts_root));
+  config.auth.enabled = options.auth;
+  config.auth.cache_seconds = options.auth_cache_seconds;
+  RETURN_IF_ERROR(CheckRoleSessionDuration(options.role_session_duration));
+  config.workspaces.role_session_duration = options.role_session_duration;
+  config.workspaces.request_threads = options.workers;
+  if (options.auth) {
+    config.warnings.emplace_back(
+        "auth is on over plain HTTP: put TLS in front so tokens and passwords are not sent in "
+        "clear");
+  } else if (!IsLoopback(options.host)) {
+    config.warnings.push_back("listening on " + options.host +
+                              " without --auth: anyone who can reach this address can read and "
+                              "change every workspace; pass --auth");
+  }
+  return Status::Ok();
+}
+
 // --static-dir must hold a built UI; without it the UI is looked for next to the executable.
 Result<std::string> ResolveWebDir(const std::string& static_dir) {
   if (!static_dir.empty()) {
@@ -255,6 +305,7 @@ void AddServerFlags(CLI::App& command, ServerOptions& options) {
       ->envname("MLFLOW_ARTIFACTS_DESTINATION")
       ->capture_default_str();
   AddS3Flags(command, options);
+  AddTenancyFlags(command, options);
   command.add_flag("--serve-artifacts,!--no-serve-artifacts", options.serve_artifacts,
                    "Serve /api/2.0/mlflow-artifacts (default: on)");
   command.add_flag("--artifacts-only", options.artifacts_only, "Not supported yet");
@@ -337,6 +388,7 @@ Result<ServerConfig> ResolveServerConfig(const ServerOptions& options) {
   config.http.handle_signals = true;
   config.log_level = options.log_level == "warning" ? "warn" : options.log_level;
   config.warnings = IgnoredFlagWarnings(options);
+  RETURN_IF_ERROR(ResolveTenancy(options, config));
   return config;
 }
 

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "api/services.h"
+#include "app/workspace_artifacts.h"
+#include "auth/access.h"
 #include "core/status.h"
 #include "http/server.h"
 #include "s3/s3_client.h"
@@ -61,6 +63,12 @@ struct ServerOptions {
   // downloads stream through the server ("proxy") or answer 302 to the bucket ("redirect").
   int presigned_url_ttl = 300;
   std::string artifact_download = "proxy";
+  // Tenancy: --auth requires credentials on every API call (BUCKETFLOW_AUTH=1);
+  // --auth-cache-seconds is how long verified credentials and memberships are trusted (0..3600);
+  // bucket-less workspaces other than the default keep artifacts under this root.
+  bool auth = false;
+  int auth_cache_seconds = 5;
+  std::string workspace_artifacts_root = "./bucketflow-data/workspaces";
 };
 
 // Where proxied artifacts go when --artifacts-destination is an s3:// URI.
@@ -92,7 +100,10 @@ struct ServerConfig {
   // Set when proxied artifacts live in S3 instead of artifacts_destination.
   std::optional<S3ArtifactsConfig> s3;
   std::string log_level = "info";  // a spdlog level name
-  // One line per accepted-but-ignored flag, logged once at startup.
+  auth::AccessConfig auth;
+  // Everything but the borrowed pointers, which the server fills once it has the objects.
+  WorkspaceArtifactsConfig workspaces;
+  // One line per accepted-but-ignored flag or risky setting, logged once at startup.
   std::vector<std::string> warnings;
 };
 
@@ -106,6 +117,8 @@ Result<ServerConfig> ResolveServerConfig(const ServerOptions& options);
 // falling back to AWS_REGION / AWS_DEFAULT_REGION and AWS_ENDPOINT_URL_S3 / _STS /
 // AWS_ENDPOINT_URL (s3_config.cc).
 Result<S3ArtifactsConfig> ResolveS3Artifacts(const ServerOptions& options);
+// --role-session-duration (server bucket and workspace roles): 1..43200 seconds (AWS's ceiling).
+Status CheckRoleSessionDuration(int seconds);
 // Fails when an S3-only flag is given without an s3:// --artifacts-destination.
 Status CheckNoS3Flags(const ServerOptions& options);
 

@@ -133,6 +133,14 @@ Result<s3::AddressingStyle> ResolveAddressing(std::string_view value) {
 
 }  // namespace
 
+Status CheckRoleSessionDuration(int seconds) {
+  if (seconds < 1 || seconds > kMaxSessionDuration) {
+    return Status::InvalidArgument("--role-session-duration ", seconds, " must be 1 to ",
+                                   kMaxSessionDuration, " seconds");
+  }
+  return Status::Ok();
+}
+
 std::string FlagOrEnv(const std::string& flag, std::initializer_list<const char*> names) {
   if (!flag.empty()) {
     return flag;
@@ -154,8 +162,6 @@ Status CheckNoS3Flags(const ServerOptions& options) {
       {"--sts-endpoint-url", !options.sts_endpoint_url.empty()},
       {"--s3-addressing", options.s3_addressing != "auto"},
       {"--skip-bucket-verify", options.skip_bucket_verify},
-      {"--role-session-duration",
-       options.role_session_duration != ServerOptions{}.role_session_duration},
   };
   for (const auto& [flag, set] : given) {
     if (set) {
@@ -187,15 +193,11 @@ Result<S3ArtifactsConfig> ResolveS3Artifacts(const ServerOptions& options) {
     if (!options.external_id.empty()) {
       RETURN_IF_ERROR(CheckStsParam("--external-id", options.external_id, kMaxExternalId, ":/"));
     }
-    if (options.role_session_duration < 1 || options.role_session_duration > kMaxSessionDuration) {
-      return Status::InvalidArgument("--role-session-duration ", options.role_session_duration,
-                                     " must be 1 to ", kMaxSessionDuration, " seconds");
-    }
   } else if (!options.external_id.empty()) {
     return Status::InvalidArgument("--external-id needs --role-arn");
-  } else if (options.role_session_duration != ServerOptions{}.role_session_duration) {
-    return Status::InvalidArgument("--role-session-duration needs --role-arn");
   }
+  // Without --role-arn it still applies to the workspaces' roles.
+  RETURN_IF_ERROR(CheckRoleSessionDuration(options.role_session_duration));
   config.role_arn = options.role_arn;
   config.external_id = options.external_id;
   config.role_session_name = options.role_session_name;

@@ -14,12 +14,15 @@
 #include "api/routes.h"
 #include "api/services.h"
 #include "app/s3_artifacts.h"
+#include "app/workspace_artifacts.h"
 #include "artifacts/local/local_repository.h"
+#include "auth/access.h"
 #include "core/clock.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/workspace_scoped_store.h"
 
 namespace bucketflow::app {
 namespace {
@@ -81,46 +84,48 @@ Result<std::unique_ptr<artifacts::ArtifactRepository>> OpenLocalRepository(std::
       std::make_unique<artifacts::LocalArtifactRepository>(std::string(root)));
 }
 
-}  // namespace
+// With --auth, a database without users locks everyone out until one is created.
+void WarnAboutAccess(const ServerConfig& config, store::AccessStore& access_store,
+                     spdlog::logger& logger) {
+  logger.info("auth {}", config.auth.enabled ? "on" : "off");
+  if (!config.auth.enabled) {
+    return;
+  }
+  Result<std::vector<store::User>> users = access_store.ListUsers();
+  if (users.ok() && users->empty()) {
+    logger.warn(
+        "no users yet: create one with `bucketflow user add NAME --admin --password-stdin`");
+  } else if (!users.ok()) {
+    logger.warn("cannot list users: {}", users.status().message());
+  }
+}
 
-int RunServer(const ServerConfig& config) {
-  ReturnLargeBuffersToTheKernel();
-  std::shared_ptr<spdlog::logger> logger = MakeLogger(config.log_level);
-  for (const std::string& warning : config.warnings) {
-    logger->warn("{}", warning);
-  }
-  SystemClock clock;
-  Result<std::unique_ptr<store::Store>> store =
-      store::OpenSqliteStore(config.sqlite, config.store, clock);
-  if (!store.ok()) {
-    return Fail("cannot open the backend store " + config.sqlite.path + ": " +
-                store.status().message());
-  }
+// The default workspace's artifact store: --artifacts-destination (a directory or a bucket).
+struct DefaultArtifacts {
   std::unique_ptr<S3Artifacts> s3;
   std::unique_ptr<artifacts::LocalArtifactRepository> local;
-  artifacts::ArtifactRepository* artifacts = nullptr;
-  std::string artifacts_description = "not served";
+  artifacts::ArtifactRepository* repository = nullptr;
+  std::string description = "not served";
+};
+
+Result<DefaultArtifacts> OpenDefaultArtifacts(const ServerConfig& config, const Clock& clock) {
+  DefaultArtifacts opened;
   if (config.s3) {
-    Result<std::unique_ptr<S3Artifacts>> opened = S3Artifacts::Open(*config.s3, clock);
-    if (!opened.ok()) {
-      return Fail(opened.status().message());
-    }
-    s3 = std::move(*opened);
-    artifacts = &s3->repository();
-    artifacts_description = s3->description();
+    ASSIGN_OR_RETURN(opened.s3, S3Artifacts::Open(*config.s3, clock));
+    opened.repository = &opened.s3->repository();
+    opened.description = opened.s3->description();
   } else if (config.api.serve_artifacts) {
-    if (Status ready = PrepareArtifactsDestination(config.artifacts_destination); !ready.ok()) {
-      return Fail(ready.message());
-    }
-    local = std::make_unique<artifacts::LocalArtifactRepository>(config.artifacts_destination);
-    artifacts = local.get();
-    artifacts_description = config.artifacts_destination;
+    RETURN_IF_ERROR(PrepareArtifactsDestination(config.artifacts_destination));
+    opened.local =
+        std::make_unique<artifacts::LocalArtifactRepository>(config.artifacts_destination);
+    opened.repository = opened.local.get();
+    opened.description = config.artifacts_destination;
   }
-  api::Services services{.store = **store,
-                         .artifacts = artifacts,
-                         .open_local_repository = OpenLocalRepository,
-                         .clock = clock,
-                         .config = config.api};
+  return opened;
+}
+
+int Serve(const ServerConfig& config, api::Services& services,
+          const std::shared_ptr<spdlog::logger>& logger) {
   http::Router router = api::BuildRouter(services);
   http::Server server(config.http, router, MakeAccessLogger(logger));
   if (Status started = server.Start(); !started.ok()) {
@@ -130,13 +135,57 @@ int RunServer(const ServerConfig& config) {
   std::printf("Listening on http://%s:%u\n", DisplayHost(config.http.host).c_str(),
               static_cast<unsigned>(server.port()));
   std::fflush(stdout);
-  logger->info("store {}, artifacts {}", config.sqlite.path, artifacts_description);
-  logger->info("web UI {}",
-               config.api.web_dir.empty() ? "not built (see web/README.md)" : config.api.web_dir);
   server.Wait();
   logger->info("stopped");
   logger->flush();
   return 0;
+}
+
+}  // namespace
+
+int RunServer(const ServerConfig& config) {
+  ReturnLargeBuffersToTheKernel();
+  std::shared_ptr<spdlog::logger> logger = MakeLogger(config.log_level);
+  for (const std::string& warning : config.warnings) {
+    logger->warn("{}", warning);
+  }
+  SystemClock clock;
+  Result<std::unique_ptr<store::SqliteBackend>> backend =
+      store::OpenSqliteBackend(config.sqlite, config.store, clock);
+  if (!backend.ok()) {
+    return Fail("cannot open the backend store " + config.sqlite.path + ": " +
+                backend.status().message());
+  }
+  store::SqliteBackend& db = **backend;
+  Result<DefaultArtifacts> artifacts = OpenDefaultArtifacts(config, clock);
+  if (!artifacts.ok()) {
+    return Fail(artifacts.status().message());
+  }
+  WorkspaceArtifactsConfig workspaces_config = config.workspaces;
+  workspaces_config.access_store = &db;
+  workspaces_config.default_repository = artifacts->repository;
+  Result<std::unique_ptr<ServerWorkspaceArtifacts>> workspace_artifacts =
+      ServerWorkspaceArtifacts::Create(std::move(workspaces_config), clock);
+  if (!workspace_artifacts.ok()) {
+    return Fail(workspace_artifacts.status().message());
+  }
+  auth::Access access(db, clock, config.auth);
+  store::OwnershipCache ownership;
+  api::Services services{.store = db,
+                         .artifacts = artifacts->repository,
+                         .open_local_repository = OpenLocalRepository,
+                         .clock = clock,
+                         .config = config.api,
+                         .access = &access,
+                         .access_store = &db,
+                         .workspace_artifacts = workspace_artifacts->get(),
+                         .ownership = &ownership};
+  logger->info("store {}, artifacts {}, other workspaces' artifacts {}", config.sqlite.path,
+               artifacts->description, config.workspaces.local_root);
+  logger->info("web UI {}",
+               config.api.web_dir.empty() ? "not built (see web/README.md)" : config.api.web_dir);
+  WarnAboutAccess(config, db, *logger);
+  return Serve(config, services, logger);
 }
 
 int RunDbUpgrade(std::string_view backend_store_uri) {

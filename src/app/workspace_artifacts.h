@@ -28,6 +28,8 @@ struct WorkspaceArtifactsConfig {
   // at once (the client retries). Keeps a hanging bucket or STS from taking every request
   // thread. 0: half the request threads, at least 1.
   int max_calls_per_workspace = 0;
+  // The server's request threads, for max_calls_per_workspace = 0.
+  int request_threads = 4;
 };
 
 // The api::WorkspaceArtifacts of the server: one S3 stack per workspace bucket (its own
