@@ -24,23 +24,26 @@ namespace {
 using artifacts::ArtifactRepository;
 using artifacts::PresignedUrl;
 
-// Logged and audited with the object's key (the repository path), never the signature.
-void RecordIssued(std::string_view run_id, std::string_view path, const PresignedUrl& presigned,
-                  Services& services) {
+// Logged with the run and the path the client named, audited with the object's key (the
+// repository path); never the signature.
+void RecordIssued(std::string_view run_id, std::string_view path, std::string_view key,
+                  const PresignedUrl& presigned, Services& services) {
   spdlog::info("presigned GET issued: run '{}' path '{}' expires_at_ms {}", run_id, path,
                presigned.expires_at_ms);
   JsonWriter detail;
   detail.BeginObject();
   detail.IntField("expires_at", presigned.expires_at_ms);
   detail.EndObject();
-  Audit(services, "presign.get", std::string(path), detail.Take());
+  Audit(services, "presign.get", std::string(key), detail.Take());
 }
 
 // A URL of this server that streams the file: the UI's /get-artifact, relative so that it
-// works behind any host name or proxy, and in the request's workspace.
+// works behind any host name or proxy, and in the request's workspace (the default workspace's
+// URL stays unprefixed, as before workspaces).
 std::string ServerUrl(std::string_view run_id, std::string_view path, const Services& services) {
   std::string scope;
-  if (services.scope != nullptr) {
+  if (services.scope != nullptr &&
+      services.scope->grant.workspace.id != store::kDefaultWorkspaceId) {
     scope = "/w/" + UrlEncode(services.scope->grant.workspace.name, /*keep_slash=*/false);
   }
   return scope + "/get-artifact?path=" + UrlEncode(path, /*keep_slash=*/false) +
@@ -65,7 +68,7 @@ Result<http::Response> DownloadUrlOrError(http::Request& request, Services& serv
   JsonWriter writer;
   writer.BeginObject();
   if (presigned.ok()) {
-    RecordIssued(run_id, full_path, *presigned, services);
+    RecordIssued(run_id, path, full_path, *presigned, services);
     writer.StringField("url", presigned->url);
     writer.StringField("source", "bucket");
     writer.IntField("expires_at", presigned->expires_at_ms);
@@ -99,7 +102,7 @@ std::optional<http::Response> RedirectDownload(ArtifactRepository& repository,
     }
     return ErrorResponse(presigned.status());
   }
-  RecordIssued(run_id, path, *presigned, services);
+  RecordIssued(run_id, path, path, *presigned, services);
   http::Response response;
   response.status = 302;
   response.content_type = "text/plain; charset=utf-8";

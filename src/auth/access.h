@@ -54,7 +54,7 @@ struct Grant {
 
 struct AccessRequest {
   std::optional<std::string_view> authorization;  // the Authorization header, if any
-  std::string_view remote_address;                 // for the failure rate limit
+  std::string_view remote_address;                // for the failure rate limit
   // The workspace the request names (X-Bucketflow-Workspace header or /w/<name>/ prefix);
   // empty: the token's workspace, else the caller's only workspace, else "default".
   std::string_view workspace;

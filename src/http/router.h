@@ -67,7 +67,7 @@ class Router {
   std::string AllowFor(std::string_view path) const;
 
   std::vector<Route> routes_;
-  Handler fallback_;  // empty: unknown paths are 404
+  Handler fallback_;          // empty: unknown paths are 404
   std::string scope_prefix_;  // empty: no scopes
 };
 

@@ -46,8 +46,8 @@ struct Workspace {
 
 // Ordered: each role may do everything the ones before it may.
 enum class Role { kReader = 1, kEditor = 2, kAdmin = 3 };
-std::string_view RoleName(Role role);                      // "reader", "editor", "admin"
-std::optional<Role> ParseRole(std::string_view name);      // nullopt for anything else
+std::string_view RoleName(Role role);                  // "reader", "editor", "admin"
+std::optional<Role> ParseRole(std::string_view name);  // nullopt for anything else
 
 struct User {
   int64_t id = 0;
@@ -88,8 +88,8 @@ struct TokenFilter {
 };
 
 struct AuditEntry {
-  int64_t id = 0;  // assigned by AppendAudit
-  int64_t time = 0;  // milliseconds since the epoch
+  int64_t id = 0;         // assigned by AppendAudit
+  int64_t time = 0;       // milliseconds since the epoch
   std::string actor;      // user name, or "anonymous" without --auth, or "cli:<os user>"
   std::string workspace;  // workspace name; empty for server-wide actions
   std::string action;     // e.g. "workspace.create", "bucket.set", "token.revoke", "presign.get"

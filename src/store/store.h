@@ -122,8 +122,8 @@ class Store {
       std::span<const std::string> experiment_ids) = 0;
 
   // Which workspace an experiment or run belongs to; kNotFound for unknown ids (deleted ones
-  // still answer until their workspace is deleted). An experiment or run never changes workspace and ids are never reused, so callers
-  // may cache the answer.
+  // still answer until their workspace is deleted). An experiment or run never changes workspace
+  // and ids are never reused, so callers may cache the answer.
   virtual Result<int64_t> ExperimentWorkspace(std::string_view experiment_id) = 0;
   virtual Result<int64_t> RunWorkspace(std::string_view run_id) = 0;
 };

@@ -70,8 +70,7 @@ std::string_view WorkspaceScopedStore::ResolveExperimentId(std::string_view expe
 }
 
 Status WorkspaceScopedStore::CheckExperiment(std::string_view experiment_id) {
-  Result<int64_t> owner =
-      ownership_.ExperimentWorkspace(base_, ResolveExperimentId(experiment_id));
+  Result<int64_t> owner = ownership_.ExperimentWorkspace(base_, ResolveExperimentId(experiment_id));
   if (!owner.ok()) {
     return owner.status().code() == Code::kNotFound ? ExperimentNotFound(experiment_id)
                                                     : owner.status();

@@ -259,9 +259,11 @@ TEST_F(RouteWrappersTest, WithAuthExperimentsUseTheWorkspaceArtifactStore) {
             "omit artifact_location");
   ExpectError(Post(create, alice_, R"({"name": "y", "artifact_location": "/srv/data"})"), 400,
               "INVALID_PARAMETER_VALUE");
-  EXPECT_EQ(
-      Post(create, alice_, R"({"name": "z", "artifact_location": "mlflow-artifacts:/z"})").status,
-      200);
+  // Even a proxied location: "mlflow-artifacts:/z" would put artifacts outside the
+  // "<experiment id>/..." paths the gate confines the workspace to.
+  ExpectError(Post(create, alice_, R"({"name": "z", "artifact_location": "mlflow-artifacts:/z"})"),
+              400, "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(Post(create, alice_, R"({"name": "w"})").status, 200);
 }
 
 TEST_F(RouteWrappersTest, WithAuthLocalRunRootsAreNeverOpened) {

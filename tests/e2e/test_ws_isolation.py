@@ -196,7 +196,7 @@ def artifact_endpoints(p: str) -> list[Endpoint]:
                  _query(lambda t: {"path": t.art_root})),
         Endpoint(f"GET {a}/artifacts/<path>", "GET", lambda t: f"{a}/artifacts/{t.art_root}/{FILE}", "read"),
         Endpoint(f"PUT {a}/artifacts/<path>", "PUT",
-                 lambda t: f"{a}/artifacts/{t.art_root}/{_unique('new')}.txt", "write",
+                 lambda t: f"{a}/artifacts/{t.art_root}/new-file.txt", "write",
                  lambda t: {"data": b"new bytes", "headers": octet}),
         Endpoint(f"DELETE {a}/artifacts/<path>", "DELETE", lambda t: f"{a}/artifacts/{t.art_root}/{FILE}",
                  "write", fresh=True),

@@ -103,10 +103,11 @@ class SearchDb {
 
   void AddExperiment(int64_t id, const std::string& name, int64_t created,
                      const std::string& stage = "active") {
-    Exec("INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, "
-         "creation_time, last_update_time) VALUES (" +
-         std::to_string(id) + ", '" + name + "', 'x', '" +
-         stage + "', " + std::to_string(created) + ", " + std::to_string(created) + ")");
+    Exec(
+        "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, "
+        "creation_time, last_update_time) VALUES (" +
+        std::to_string(id) + ", '" + name + "', 'x', '" + stage + "', " + std::to_string(created) +
+        ", " + std::to_string(created) + ")");
   }
 
   struct RunSpec {

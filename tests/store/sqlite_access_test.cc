@@ -209,8 +209,8 @@ TEST_F(SqliteAccessTest, Tokens) {
   EXPECT_FALSE(unbound->workspace_id.has_value());
   EXPECT_EQ(unbound->workspace_name, "");
   EXPECT_EQ(unbound->expiry_time, 1800000000000);
-  auto bound =
-      backend_->CreateToken({.user_id = bob->id, .workspace_id = team.id, .name = "ci", .hash = "bb"});
+  auto bound = backend_->CreateToken(
+      {.user_id = bob->id, .workspace_id = team.id, .name = "ci", .hash = "bb"});
   ASSERT_TRUE(bound.ok());
   EXPECT_EQ(bound->workspace_id, team.id);
   EXPECT_EQ(bound->workspace_name, "team-a");
@@ -228,8 +228,7 @@ TEST_F(SqliteAccessTest, Tokens) {
             Code::kAlreadyExists);
   EXPECT_EQ(backend_->CreateToken({.user_id = bob->id, .hash = ""}).status().code(),
             Code::kInvalidArgument);
-  EXPECT_EQ(backend_->CreateToken({.user_id = 999, .hash = "dd"}).status().code(),
-            Code::kNotFound);
+  EXPECT_EQ(backend_->CreateToken({.user_id = 999, .hash = "dd"}).status().code(), Code::kNotFound);
   EXPECT_EQ(backend_->CreateToken({.user_id = bob->id, .workspace_id = 999, .hash = "dd"})
                 .status()
                 .code(),
@@ -243,7 +242,7 @@ TEST_F(SqliteAccessTest, Tokens) {
   EXPECT_EQ(backend_->ListTokens({.user_id = 999})->size(), 0u);
 
   ASSERT_TRUE(backend_->RevokeToken(bound->id, 1700000005000).ok());
-  ASSERT_TRUE(backend_->RevokeToken(bound->id, 1700000009000).ok());  // not an error
+  ASSERT_TRUE(backend_->RevokeToken(bound->id, 1700000009000).ok());     // not an error
   EXPECT_EQ(backend_->FindToken("bb")->revocation_time, 1700000005000);  // first one stands
   EXPECT_EQ(backend_->RevokeToken(999, 1).code(), Code::kNotFound);
   EXPECT_EQ(backend_->ListTokens({})->size(), 1u);

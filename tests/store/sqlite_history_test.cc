@@ -123,16 +123,17 @@ TEST_F(SqliteHistoryTest, VersionOneDatabaseUpgrades) {
   {
     auto db = Database::Open(sqlite_.path, false);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec("INSERT INTO runs (run_id, run_uuid, experiment_id, name, user_id, "
-                            "status, start_time, artifact_uri) VALUES (1, '" +
-                            run_id +
-                            "', 0, 'r', 'alice', 'RUNNING', 5, 'x');"
-                            "INSERT INTO metric_keys (key_id, key) VALUES (1, 'm');"
-                            "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s "
-                            "WHERE n < 19) INSERT INTO metrics (run_id, key_id, step, timestamp, "
-                            "value) SELECT 1, 1, n, 100, n FROM s;"
-                            "INSERT INTO latest_metrics (run_id, key_id, step, timestamp, value) "
-                            "VALUES (1, 1, 19, 100, 19)")
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO runs (run_id, run_uuid, experiment_id, name, user_id, "
+                           "status, start_time, artifact_uri) VALUES (1, '" +
+                           run_id +
+                           "', 0, 'r', 'alice', 'RUNNING', 5, 'x');"
+                           "INSERT INTO metric_keys (key_id, key) VALUES (1, 'm');"
+                           "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s "
+                           "WHERE n < 19) INSERT INTO metrics (run_id, key_id, step, timestamp, "
+                           "value) SELECT 1, 1, n, 100, n FROM s;"
+                           "INSERT INTO latest_metrics (run_id, key_id, step, timestamp, value) "
+                           "VALUES (1, 1, 19, 100, 19)")
                     .ok());
   }
   Reopen();

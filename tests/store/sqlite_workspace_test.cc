@@ -36,8 +36,7 @@ TEST_F(SqliteWorkspaceTest, NamesAreUniquePerWorkspace) {
             team.default_experiment_id);
 
   EXPECT_EQ(backend_->GetExperimentByName("exp")->experiment_id, in_default);
-  EXPECT_EQ(backend_->GetExperimentByNameIn(kDefaultWorkspaceId, "exp")->experiment_id,
-            in_default);
+  EXPECT_EQ(backend_->GetExperimentByNameIn(kDefaultWorkspaceId, "exp")->experiment_id, in_default);
   EXPECT_EQ(backend_->GetExperimentByNameIn(team.id, "exp")->experiment_id, in_team);
   auto missing = backend_->GetExperimentByNameIn(team.id, "other");
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
@@ -106,7 +105,8 @@ TEST_F(SqliteWorkspaceTest, DeleteWorkspaceRemovesEverythingInIt) {
   ASSERT_TRUE(bob.ok());
   ASSERT_TRUE(backend_->SetMembership(team.id, bob->id, Role::kEditor).ok());
   ASSERT_TRUE(backend_->SetMembership(other.id, bob->id, Role::kEditor).ok());
-  ASSERT_TRUE(backend_->CreateToken({.user_id = bob->id, .workspace_id = team.id, .hash = "a"}).ok());
+  ASSERT_TRUE(
+      backend_->CreateToken({.user_id = bob->id, .workspace_id = team.id, .hash = "a"}).ok());
   ASSERT_TRUE(backend_->CreateToken({.user_id = bob->id, .hash = "b"}).ok());
   // The same content in the doomed workspace and in the default one, which must survive.
   std::vector<std::string> doomed_runs;
@@ -131,9 +131,8 @@ TEST_F(SqliteWorkspaceTest, DeleteWorkspaceRemovesEverythingInIt) {
         .dataset = {.name = "d", .digest = "1", .source_type = "local", .source = "s"}};
     ASSERT_TRUE(backend_->LogInputs(run, std::span(&input, 1)).ok());
   }
-  const char* tables[] = {"experiments", "experiment_tags", "runs",        "params",
-                          "tags",        "metrics",         "latest_metrics",
-                          "datasets",    "run_inputs",      "input_tags"};
+  const char* tables[] = {"experiments", "experiment_tags", "runs",     "params",     "tags",
+                          "metrics",     "latest_metrics",  "datasets", "run_inputs", "input_tags"};
   std::vector<int64_t> before;
   for (const char* table : tables) {
     before.push_back(QueryInt(sqlite_.path, std::string("SELECT count(*) FROM ") + table));

@@ -234,8 +234,7 @@ TEST_F(WorkspaceScopedStoreTest, MixedSearchKeepsOnlyOwnedIds) {
   EXPECT_EQ(team.GetExperiment(mine)->name, "renamed");
   // Unknown ids give the base store's answers.
   EXPECT_EQ(team.GetRun("nope").status().message(), "Run with id=nope not found");
-  EXPECT_EQ(team.GetExperiment("424242").status().message(),
-            "No Experiment with id=424242 exists");
+  EXPECT_EQ(team.GetExperiment("424242").status().message(), "No Experiment with id=424242 exists");
 }
 
 TEST_F(WorkspaceScopedStoreTest, OwnershipIsCachedOnlyWhenFound) {

@@ -17,7 +17,8 @@ bool IsOperand(const FilterToken& token) {
 
 // Reads "( item, item, ... )" starting at `pos` (which must be '('); returns the position
 // after ')' or nullopt when the parenthesis is never closed.
-std::optional<size_t> ReadList(const std::vector<FilterToken>& tokens, size_t pos, RawComparison& out) {
+std::optional<size_t> ReadList(const std::vector<FilterToken>& tokens, size_t pos,
+                               RawComparison& out) {
   out.is_list = true;
   out.has_rhs = true;
   out.list_text = "(";

@@ -79,7 +79,8 @@ bool IsNumber(std::string_view word) {
 }
 
 FilterToken ClassifyWord(std::string_view word) {
-  FilterToken token{.kind = TokenKind::kWord, .text = std::string(word), .value = std::string(word)};
+  FilterToken token{
+      .kind = TokenKind::kWord, .text = std::string(word), .value = std::string(word)};
   if (word.size() >= 2 && word.front() == '"' && SkipQuoted(word, 0) == word.size()) {
     token.kind = TokenKind::kQuoted;
     token.value = Unquote(word);

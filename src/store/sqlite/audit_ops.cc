@@ -53,8 +53,8 @@ Status SqliteStore::AppendAudit(const AuditEntry& entry) {
 
 Result<AuditPage> SqliteStore::ListAudit(const AuditQuery& query) {
   if (query.max_results < 1 || query.max_results > kMaxAuditPage) {
-    return Status::InvalidArgument("max_results must be between 1 and ", kMaxAuditPage,
-                                   ", got ", query.max_results);
+    return Status::InvalidArgument("max_results must be between 1 and ", kMaxAuditPage, ", got ",
+                                   query.max_results);
   }
   ASSIGN_OR_RETURN(int64_t below, DecodeAuditToken(query.page_token));
   ReaderPool::Lease reader = readers_->Acquire();

@@ -157,9 +157,9 @@ Status SqliteStore::DeleteTag(std::string_view run_id, std::string_view key) {
 
 Result<int64_t> SqliteStore::RunWorkspace(std::string_view run_id) {
   ReaderPool::Lease reader = readers_->Acquire();
-  ASSIGN_OR_RETURN(auto stmt, reader.db().Cached(
-                                  "SELECT e.workspace_id FROM runs r JOIN experiments e "
-                                  "ON e.experiment_id = r.experiment_id WHERE r.run_uuid = ?"));
+  ASSIGN_OR_RETURN(auto stmt,
+                   reader.db().Cached("SELECT e.workspace_id FROM runs r JOIN experiments e "
+                                      "ON e.experiment_id = r.experiment_id WHERE r.run_uuid = ?"));
   ASSIGN_OR_RETURN(bool row, stmt->BindStatic(1, run_id).Step());
   if (!row) {
     return RunNotFound(run_id);

@@ -14,8 +14,8 @@
 #include "core/clock.h"
 #include "store/sqlite/database.h"
 #include "store/sqlite/reader_pool.h"
-#include "store/sqlite/writer.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/writer.h"
 #include "store/store.h"
 
 // The SQLite store's pieces, shared by its .cc files (experiments, runs, logging, loading,

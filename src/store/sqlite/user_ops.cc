@@ -137,9 +137,9 @@ Result<std::vector<User>> SqliteStore::ListUsers() {
 Status SqliteStore::DeleteUser(int64_t user_id) {
   return writer_.Submit([&](Database& db) -> Status {
     RETURN_IF_ERROR(CheckUserExists(db, user_id));
-    for (const char* sql : {"DELETE FROM memberships WHERE user_id = ?",
-                            "DELETE FROM tokens WHERE user_id = ?",
-                            "DELETE FROM users WHERE user_id = ?"}) {
+    for (const char* sql :
+         {"DELETE FROM memberships WHERE user_id = ?", "DELETE FROM tokens WHERE user_id = ?",
+          "DELETE FROM users WHERE user_id = ?"}) {
       ASSIGN_OR_RETURN(auto stmt, db.Cached(sql));
       RETURN_IF_ERROR(stmt->Bind(1, user_id).Run());
     }
@@ -162,14 +162,10 @@ Status SqliteStore::SetMembership(int64_t workspace_id, int64_t user_id, Role ro
   return writer_.Submit([&](Database& db) -> Status {
     RETURN_IF_ERROR(CheckWorkspaceExists(db, workspace_id));
     RETURN_IF_ERROR(CheckUserExists(db, user_id));
-    ASSIGN_OR_RETURN(auto stmt,
-                     db.Cached("INSERT INTO memberships (workspace_id, user_id, role) "
-                               "VALUES (?, ?, ?) ON CONFLICT (workspace_id, user_id) "
-                               "DO UPDATE SET role = excluded.role"));
-    return stmt->Bind(1, workspace_id)
-        .Bind(2, user_id)
-        .Bind(3, static_cast<int64_t>(role))
-        .Run();
+    ASSIGN_OR_RETURN(auto stmt, db.Cached("INSERT INTO memberships (workspace_id, user_id, role) "
+                                          "VALUES (?, ?, ?) ON CONFLICT (workspace_id, user_id) "
+                                          "DO UPDATE SET role = excluded.role"));
+    return stmt->Bind(1, workspace_id).Bind(2, user_id).Bind(3, static_cast<int64_t>(role)).Run();
   });
 }
 

@@ -147,11 +147,10 @@ Result<Workspace> SqliteStore::CreateWorkspace(std::string_view name,
     }
     RETURN_IF_ERROR(inserted);
     workspace_id = db.LastInsertRowid();
-    ASSIGN_OR_RETURN(int64_t experiment_id,
-                     InsertExperiment(db, {.workspace_id = workspace_id,
-                                                          .name = "Default",
-                                                          .artifact_location = "",
-                                                          .tags = {}}));
+    ASSIGN_OR_RETURN(int64_t experiment_id, InsertExperiment(db, {.workspace_id = workspace_id,
+                                                                  .name = "Default",
+                                                                  .artifact_location = "",
+                                                                  .tags = {}}));
     ASSIGN_OR_RETURN(auto update, db.Cached("UPDATE workspaces SET default_experiment_id = ? "
                                             "WHERE workspace_id = ?"));
     return update->Bind(1, experiment_id).Bind(2, workspace_id).Run();
