@@ -24,6 +24,7 @@ namespace {
 
 struct Flags {
   std::string url;
+  std::string authorization;
   std::string server_binary;
   std::string scenarios = "log-metric,log-batch,get-history,search";
   bool keep_dir = false;
@@ -115,6 +116,7 @@ Status Main(const Flags& flags) {
   if (!flags.url.empty()) {
     ScenarioOptions options = flags.options;
     ASSIGN_OR_RETURN(options.endpoint, ParseUrl(flags.url));
+    options.endpoint.authorization = flags.authorization;
     return RunScenarios(names, options);
   }
   ASSIGN_OR_RETURN(std::string dir, MakeTempDir());
@@ -134,6 +136,9 @@ int main(int argc, char** argv) {
   auto& o = flags.options;
   CLI::App app{"bucketflow-bench: throughput and latency of an MLflow-compatible tracking server"};
   app.add_option("--url", flags.url, "benchmark a running server, e.g. http://127.0.0.1:5000");
+  app.add_option("--authorization", flags.authorization,
+                 "with --url: Authorization header for every request (a server with --auth)")
+      ->envname("BF_BENCH_AUTHORIZATION");
   app.add_option("--server", flags.server_binary,
                  "start this bucketflow binary on a temp dir and free port");
   app.add_option("--scenarios", flags.scenarios,

@@ -36,7 +36,9 @@ Result<Endpoint> ParseUrl(std::string_view url) {
       rest.find('/') != std::string_view::npos) {
     return Status::InvalidArgument("expected http://host:port, got ", url);
   }
-  return Endpoint{std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
+  return Endpoint{.host = std::string(rest.substr(0, colon)),
+                  .port = std::string(rest.substr(colon + 1)),
+                  .authorization = {}};
 }
 
 std::string UrlEncode(std::string_view value) {
@@ -69,6 +71,9 @@ class KeepAliveClient::Impl {
   Result<HttpReply> Send(http::verb verb, std::string_view target, std::string body) {
     http::request<http::string_body> request{verb, target, 11};
     request.set(http::field::host, endpoint_.host);
+    if (!endpoint_.authorization.empty()) {
+      request.set(http::field::authorization, endpoint_.authorization);
+    }
     request.keep_alive(true);
     if (verb != http::verb::get) {
       request.set(http::field::content_type, "application/json");

@@ -13,6 +13,9 @@ namespace bucketflow::bench {
 struct Endpoint {
   std::string host;
   std::string port;
+  // Sent as the Authorization header on every request when set ("Bearer bft_..."), to measure
+  // a server running with --auth.
+  std::string authorization;
 };
 
 // Accepts "http://host:port" (an optional trailing '/' is ignored; https is not supported).

@@ -46,7 +46,7 @@ Result<uint16_t> PickFreePort() {
 }
 
 bool HealthOk(const std::string& port) {
-  KeepAliveClient client(Endpoint{"127.0.0.1", port});
+  KeepAliveClient client(Endpoint{.host = "127.0.0.1", .port = port, .authorization = {}});
   Result<HttpReply> reply = client.Get("/health");
   return reply.ok() && reply->status == 200;
 }
