@@ -43,7 +43,7 @@ Result<std::string> ListAudit(const RequestParams& params, Services& services) {
   } else {
     ASSIGN_OR_RETURN(store::Workspace workspace,
                      WorkspaceWithRole(services, workspace_name, store::Role::kAdmin));
-    query.workspace = workspace.name;
+    query.workspace_id = workspace.id;
   }
   ASSIGN_OR_RETURN(store::AuditPage page, access_store->ListAudit(query));
   JsonWriter writer;

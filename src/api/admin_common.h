@@ -12,7 +12,7 @@
 #include "store/access_store.h"
 
 // What the admin handlers share: who the caller is, the role checks of the admin API's table
-// (ws_common.md), name and password rules, and "audit, then forget cached grants" after every
+// (ws_common.md), the password rule, and "audit, then forget cached grants" after every
 // change. Internal to api/.
 namespace bucketflow::api {
 
@@ -32,15 +32,8 @@ Result<store::AccessStore*> AccessStoreOf(Services& services);
 Result<store::Workspace> WorkspaceWithRole(Services& services, const std::string& name,
                                            store::Role minimum);
 
-// ^[a-z0-9][a-z0-9-]{0,62}$, else kInvalidArgument naming `param`.
-Status ValidateWorkspaceName(std::string_view name, std::string_view param);
-// ^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$, else kInvalidArgument naming `param`.
-Status ValidateUserName(std::string_view name, std::string_view param);
 // 8..1024 bytes; the message never repeats the password.
 Status ValidatePassword(std::string_view password);
-// AWS's ExternalId rules: 2..1224 characters of [A-Za-z0-9+=,.@:/_-].
-Status ValidateExternalId(std::string_view external_id);
-
 // A JSON boolean (absent: nullopt); anything else is InvalidParamType.
 Result<std::optional<bool>> OptionalBool(const RequestParams& params, std::string_view name);
 

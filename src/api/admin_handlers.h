@@ -6,6 +6,7 @@
 #include "api/request_params.h"
 #include "api/services.h"
 #include "core/status.h"
+#include "http/message.h"
 #include "http/router.h"
 
 // The admin REST API of issue #6 (workspaces, bucket, members, users, tokens, audit, who am I)
@@ -23,9 +24,9 @@ Result<std::string> CreateWorkspace(const RequestParams& params, Services& servi
 Result<std::string> ListWorkspaces(const RequestParams& params, Services& services);
 Result<std::string> GetWorkspace(const RequestParams& params, Services& services);
 Result<std::string> DeleteWorkspace(const RequestParams& params, Services& services);
-// On failed verification answers OK with BucketCheckFailureBody (admin_json.h): the route turns
-// that into a 400, because a Status cannot carry the checks.
-Result<std::string> SetWorkspaceBucket(const RequestParams& params, Services& services);
+// The whole response, because a failed verification answers 400 with the report beside
+// MLflow's error fields: {"error_code","message","checks":[C...]}.
+http::Response SetWorkspaceBucket(const RequestParams& params, Services& services);
 Result<std::string> ListMembers(const RequestParams& params, Services& services);
 Result<std::string> SetMember(const RequestParams& params, Services& services);
 Result<std::string> RemoveMember(const RequestParams& params, Services& services);

@@ -77,16 +77,13 @@ void WriteBucketChecks(JsonWriter& writer, std::span<const BucketCheck> checks) 
   writer.EndArray();
 }
 
-std::string BucketCheckFailureBody(std::string_view message, std::span<const BucketCheck> checks) {
+std::string BucketChecksField(std::span<const BucketCheck> checks) {
   JsonWriter writer;
   writer.BeginObject();
-  writer.StringField("error_code", "INVALID_PARAMETER_VALUE");
-  writer.StringField("message", message);
   WriteBucketChecks(writer, checks);
   writer.EndObject();
-  return writer.Take();
+  std::string object = writer.Take();
+  return object.substr(1, object.size() - 2);  // without the braces
 }
-
-bool IsErrorBody(std::string_view body) { return body.starts_with("{\"error_code\":"); }
 
 }  // namespace bucketflow::api

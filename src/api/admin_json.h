@@ -25,10 +25,8 @@ void WriteAuditEntry(JsonWriter& writer, const store::AuditEntry& entry);
 // "checks": [C...] with C = {"name","outcome","reason","fix"}.
 void WriteBucketChecks(JsonWriter& writer, std::span<const BucketCheck> checks);
 
-// The body of the 400 that workspaces/bucket/set answers when verification fails:
-// {"error_code":"INVALID_PARAMETER_VALUE","message":...,"checks":[C...]}.
-std::string BucketCheckFailureBody(std::string_view message, std::span<const BucketCheck> checks);
-// Whether a body a handler returned is such an error body (see admin_routes.cc).
-bool IsErrorBody(std::string_view body);
+// `"checks":[C...]` as a bare JSON member, for ErrorResponse's extra_fields (the 400 that
+// workspaces/bucket/set answers when verification fails).
+std::string BucketChecksField(std::span<const BucketCheck> checks);
 
 }  // namespace bucketflow::api

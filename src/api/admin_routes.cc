@@ -1,26 +1,9 @@
 #include <string>
-#include <utility>
 
 #include "api/admin_handlers.h"
-#include "api/admin_json.h"
 #include "api/route_wrappers.h"
 
 namespace bucketflow::api {
-namespace {
-
-// workspaces/bucket/set must answer 400 with the verification report ("checks") beside
-// MLflow's error fields, which a Status cannot carry: its handler returns that error body as
-// its result (BucketCheckFailureBody) and this wrapper gives it the 400 it stands for. No
-// successful admin response starts with "error_code", so nothing else is affected.
-http::Handler WithErrorBodies(http::Handler handler) {
-  return [handler = std::move(handler)](http::Request& request) {
-    http::Response response = handler(request);
-    if (response.status == 200 && IsErrorBody(response.body)) response.status = 400;
-    return response;
-  };
-}
-
-}  // namespace
 
 void AddAdminRoutes(http::Router& router, const std::string& prefix, Services& s) {
   const std::string b = prefix + "/bucketflow";
@@ -35,8 +18,7 @@ void AddAdminRoutes(http::Router& router, const std::string& prefix, Services& s
   get("/workspaces/list", ListWorkspaces);
   get("/workspaces/get", GetWorkspace);
   post("/workspaces/delete", DeleteWorkspace);
-  router.Add("POST", b + "/workspaces/bucket/set",
-             WithErrorBodies(CallerJsonHandler(SetWorkspaceBucket, s)));
+  router.Add("POST", b + "/workspaces/bucket/set", CallerResponseHandler(SetWorkspaceBucket, s));
   get("/workspaces/members/list", ListMembers);
   post("/workspaces/members/set", SetMember);
   post("/workspaces/members/remove", RemoveMember);

@@ -1,6 +1,8 @@
 // API tokens: create (the secret is shown once), list, revoke (ws_common.md).
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "api/admin_common.h"
@@ -28,10 +30,44 @@ Result<bool> AdministersWorkspace(Services& services, int64_t workspace_id) {
   return granted.status();
 }
 
+// The refusal for a user a workspace admin may not mint tokens for: unknown, not a member, or
+// a server admin. One message for all three, so the answer reveals neither who exists nor who
+// is a server admin.
+Status OutOfReach(std::string_view user_name, const store::Workspace& workspace) {
+  return Status::InvalidArgument("user ", user_name, " is not a member of workspace '",
+                                 workspace.name, "'");
+}
+
+// Whether `user_id` holds a membership (any role) in `workspace_id`.
+Result<bool> IsMember(Services& services, int64_t user_id, int64_t workspace_id) {
+  ASSIGN_OR_RETURN(std::vector<store::Membership> memberships,
+                   services.access_store->ListUserMemberships(user_id));
+  return std::any_of(memberships.begin(), memberships.end(),
+                     [&](const store::Membership& m) { return m.workspace_id == workspace_id; });
+}
+
+// A caller who is neither the target nor a server admin: a workspace admin, for a real member
+// of that workspace who is not a server admin (else a workspace admin could act as anyone).
+// `target` is null when no user has that name.
+Status CheckTokenForOther(Services& services, std::string_view target_name,
+                          const store::User* target,
+                          const std::optional<store::Workspace>& workspace) {
+  if (!workspace.has_value()) {
+    return Status::PermissionDenied("only a server admin may create tokens for other users ",
+                                    "that are not limited to a workspace");
+  }
+  RETURN_IF_ERROR(WorkspaceWithRole(services, workspace->name, store::Role::kAdmin).status());
+  if (target == nullptr || target->is_admin) return OutOfReach(target_name, *workspace);
+  ASSIGN_OR_RETURN(bool member, IsMember(services, target->id, workspace->id));
+  return member ? Status::Ok() : OutOfReach(target_name, *workspace);
+}
+
 // Who may create a token for `target` in `workspace` (ws_common.md): anyone for themselves
 // (in a workspace they belong to), a workspace admin for that workspace's members, a server
-// admin for anyone; a bound token only within its own workspace.
-Status CheckTokenCreation(Services& services, const store::User& target,
+// admin for anyone; a bound token only within its own workspace. `target` is null when no
+// user has that name (never for server admins, who are told so).
+Status CheckTokenCreation(Services& services, std::string_view target_name,
+                          const store::User* target,
                           const std::optional<store::Workspace>& workspace) {
   const auth::Caller& caller = CallerOf(services);
   if (caller.token_workspace.has_value() &&
@@ -39,43 +75,30 @@ Status CheckTokenCreation(Services& services, const store::User& target,
     return Status::PermissionDenied(
         "a token limited to one workspace can only create tokens limited to that workspace");
   }
-  if (workspace.has_value() && !target.is_admin) {
-    ASSIGN_OR_RETURN(std::vector<store::Membership> memberships,
-                     services.access_store->ListUserMemberships(target.id));
-    bool member = false;
-    for (const store::Membership& membership : memberships) {
-      member = member || membership.workspace_id == workspace->id;
-    }
-    if (!member) {
-      return Status::InvalidArgument("user ", target.name, " is not a member of workspace '",
-                                     workspace->name, "'");
-    }
+  if (IsServerAdmin(caller)) {
+    if (!workspace.has_value() || target->is_admin) return Status::Ok();
+    ASSIGN_OR_RETURN(bool member, IsMember(services, target->id, workspace->id));
+    return member ? Status::Ok() : OutOfReach(target->name, *workspace);
   }
-  if (IsServerAdmin(caller)) return Status::Ok();
-  if (target.id == caller.user_id) {
+  if (target != nullptr && target->id == caller.user_id) {
     if (!workspace.has_value()) return Status::Ok();
     return WorkspaceWithRole(services, workspace->name, store::Role::kReader).status();
   }
-  if (!workspace.has_value()) {
-    return Status::PermissionDenied("only a server admin may create tokens for other users ",
-                                    "that are not limited to a workspace");
-  }
-  return WorkspaceWithRole(services, workspace->name, store::Role::kAdmin).status();
+  return CheckTokenForOther(services, target_name, target, workspace);
 }
 
-// The user a token is for. Only server admins learn whether a name exists: anyone else gets
-// the answer they would get for an existing user outside their reach.
-Result<store::User> TargetUser(Services& services, const std::string& name,
-                               const std::optional<store::Workspace>& workspace) {
+// A token minted by an expiring token expires no later than it, so that a stolen token cannot
+// be turned into lasting access.
+Result<std::optional<int64_t>> CappedExpiry(Services& services,
+                                            std::optional<int64_t> expiry_time) {
   const auth::Caller& caller = CallerOf(services);
-  Result<store::User> user = services.access_store->GetUser(name);
-  if (user.ok() || IsServerAdmin(caller) || user.status().code() != Code::kNotFound) return user;
-  if (workspace.has_value()) {
-    return Status::InvalidArgument("user ", name, " is not a member of workspace '",
-                                   workspace->name, "'");
+  if (!caller.token_id.has_value()) return expiry_time;
+  ASSIGN_OR_RETURN(store::Token minting, services.access_store->GetToken(*caller.token_id));
+  if (!minting.expiry_time.has_value()) return expiry_time;
+  if (!expiry_time.has_value() || *expiry_time > *minting.expiry_time) {
+    return minting.expiry_time;
   }
-  return Status::PermissionDenied("only a server admin may create tokens for other users ",
-                                  "that are not limited to a workspace");
+  return expiry_time;
 }
 
 Result<std::optional<int64_t>> ReadExpiry(const RequestParams& params, const Clock& clock) {
@@ -97,17 +120,16 @@ Result<int64_t> ReadTokenId(const RequestParams& params) {
 }
 
 // The filter for tokens/list: a server admin sees what they ask for; a workspace admin, the
-// tokens bound to their workspace; everyone else, their own tokens.
-Result<store::TokenFilter> ListFilter(const RequestParams& params, Services& services) {
+// tokens bound to their workspace; everyone else, their own tokens. Permission is decided
+// before any user is looked up, so that ?user= tells nobody else who exists. nullopt: an
+// unknown user, who has no tokens.
+Result<std::optional<store::TokenFilter>> ListFilter(const RequestParams& params,
+                                                     Services& services) {
   ASSIGN_OR_RETURN(std::string user_name, params.StringOr("user", ""));
   ASSIGN_OR_RETURN(std::string workspace_name, params.StringOr("workspace", ""));
   const auth::Caller& caller = CallerOf(services);
   store::TokenFilter filter;
   filter.include_revoked = true;
-  if (!user_name.empty()) {
-    ASSIGN_OR_RETURN(store::User user, services.access_store->GetUser(user_name));
-    filter.user_id = user.id;
-  }
   bool sees_all = IsServerAdmin(caller);
   if (!workspace_name.empty()) {
     ASSIGN_OR_RETURN(store::Workspace workspace,
@@ -116,15 +138,41 @@ Result<store::TokenFilter> ListFilter(const RequestParams& params, Services& ser
     ASSIGN_OR_RETURN(bool administers, AdministersWorkspace(services, workspace.id));
     sees_all = sees_all || administers;
   }
-  if (sees_all) return filter;
-  if (filter.user_id.has_value() && *filter.user_id != caller.user_id) {
-    return Status::PermissionDenied("user ", caller.name,
-                                    " may only list their own tokens here; a workspace admin "
-                                    "lists its tokens with ?workspace=");
+  if (!sees_all) {
+    if (!user_name.empty() && user_name != caller.name) {
+      return Status::PermissionDenied("user ", caller.name,
+                                      " may only list their own tokens here; a workspace admin "
+                                      "lists its tokens with ?workspace=");
+    }
+    filter.user_id = caller.user_id;
+    if (caller.token_workspace.has_value()) filter.workspace_id = *caller.token_workspace;
+    return std::optional<store::TokenFilter>(filter);
   }
-  filter.user_id = caller.user_id;
-  if (caller.token_workspace.has_value()) filter.workspace_id = *caller.token_workspace;
-  return filter;
+  if (!user_name.empty()) {
+    Result<store::User> user = services.access_store->GetUser(user_name);
+    if (!user.ok() && user.status().code() == Code::kNotFound && !IsServerAdmin(caller)) {
+      return std::optional<store::TokenFilter>();
+    }
+    if (!user.ok()) return user.status();
+    filter.user_id = user->id;
+  }
+  return std::optional<store::TokenFilter>(filter);
+}
+
+// The workspace a new token is bound to: the one named (the caller must belong to it), else
+// the calling token's own, else none.
+Result<std::optional<store::Workspace>> TokenWorkspace(Services& services,
+                                                       const std::string& workspace_name) {
+  const auth::Caller& caller = CallerOf(services);
+  if (!workspace_name.empty()) {
+    ASSIGN_OR_RETURN(store::Workspace workspace,
+                     WorkspaceWithRole(services, workspace_name, store::Role::kReader));
+    return std::optional<store::Workspace>(std::move(workspace));
+  }
+  if (!caller.token_workspace.has_value()) return std::optional<store::Workspace>();
+  ASSIGN_OR_RETURN(store::Workspace bound,
+                   services.access_store->GetWorkspaceById(*caller.token_workspace));
+  return std::optional<store::Workspace>(std::move(bound));
 }
 
 }  // namespace
@@ -144,14 +192,17 @@ Result<std::string> CreateToken(const RequestParams& params, Services& services)
     if (caller.user_id == 0) return MissingParam("user");
     user_name = caller.name;
   }
-  std::optional<store::Workspace> workspace;
-  if (!workspace_name.empty()) {
-    ASSIGN_OR_RETURN(workspace, WorkspaceWithRole(services, workspace_name, store::Role::kReader));
-  } else if (caller.token_workspace.has_value()) {
-    ASSIGN_OR_RETURN(workspace, access_store->GetWorkspaceById(*caller.token_workspace));
+  ASSIGN_OR_RETURN(std::optional<store::Workspace> workspace,
+                   TokenWorkspace(services, workspace_name));
+  // Only server admins learn whether a name exists (CheckTokenCreation).
+  Result<store::User> found = access_store->GetUser(user_name);
+  if (!found.ok() && (found.status().code() != Code::kNotFound || IsServerAdmin(caller))) {
+    return found.status();
   }
-  ASSIGN_OR_RETURN(store::User target, TargetUser(services, user_name, workspace));
-  RETURN_IF_ERROR(CheckTokenCreation(services, target, workspace));
+  RETURN_IF_ERROR(
+      CheckTokenCreation(services, user_name, found.ok() ? &*found : nullptr, workspace));
+  const store::User& target = *found;
+  ASSIGN_OR_RETURN(expiry_time, CappedExpiry(services, expiry_time));
 
   std::string secret = auth::GenerateTokenSecret();
   store::Token token;
@@ -176,8 +227,11 @@ Result<std::string> CreateToken(const RequestParams& params, Services& services)
 
 Result<std::string> ListTokens(const RequestParams& params, Services& services) {
   ASSIGN_OR_RETURN(store::AccessStore * access_store, AccessStoreOf(services));
-  ASSIGN_OR_RETURN(store::TokenFilter filter, ListFilter(params, services));
-  ASSIGN_OR_RETURN(std::vector<store::Token> tokens, access_store->ListTokens(filter));
+  ASSIGN_OR_RETURN(std::optional<store::TokenFilter> filter, ListFilter(params, services));
+  std::vector<store::Token> tokens;
+  if (filter.has_value()) {
+    ASSIGN_OR_RETURN(tokens, access_store->ListTokens(*filter));
+  }
   JsonWriter writer;
   writer.BeginObject();
   writer.Key("tokens");
@@ -193,7 +247,10 @@ Result<std::string> RevokeToken(const RequestParams& params, Services& services)
   ASSIGN_OR_RETURN(store::AccessStore * access_store, AccessStoreOf(services));
   ASSIGN_OR_RETURN(store::Token token, access_store->GetToken(token_id));
   const auth::Caller& caller = CallerOf(services);
-  bool allowed = token.user_id == caller.user_id && caller.user_id != 0;
+  // A token limited to a workspace revokes its owner's tokens of that workspace only.
+  bool allowed =
+      token.user_id == caller.user_id && caller.user_id != 0 &&
+      (!caller.token_workspace.has_value() || token.workspace_id == caller.token_workspace);
   if (!allowed && token.workspace_id.has_value()) {
     ASSIGN_OR_RETURN(allowed, AdministersWorkspace(services, *token.workspace_id));
   }

@@ -93,7 +93,7 @@ Result<std::string> CreateUser(const RequestParams& params, Services& services) 
   ASSIGN_OR_RETURN(user.name, params.RequiredString("name"));
   ASSIGN_OR_RETURN(std::optional<std::string> password, params.OptionalString("password"));
   ASSIGN_OR_RETURN(std::optional<bool> is_admin, OptionalBool(params, "is_admin"));
-  RETURN_IF_ERROR(ValidateUserName(user.name, "name"));
+  RETURN_IF_ERROR(store::ValidateUserName(user.name));
   if (password.has_value()) RETURN_IF_ERROR(ValidatePassword(*password));
   ASSIGN_OR_RETURN(store::AccessStore * access_store, AccessStoreOf(services));
   RETURN_IF_ERROR(RequireServerAdmin(services));
@@ -151,7 +151,14 @@ Result<std::string> SetUserPassword(const RequestParams& params, Services& servi
   if (caller.token_workspace.has_value()) {
     return Status::PermissionDenied("a token limited to one workspace cannot change passwords");
   }
-  if (name != caller.name || caller.user_id == 0) RETURN_IF_ERROR(RequireServerAdmin(services));
+  const bool self = caller.user_id != 0 && name == caller.name;
+  // A stolen token must not become a password (lasting access that survives revoking the
+  // token): changing one's own password takes a password sign-in (basic auth), which already
+  // proved the current one.
+  if (self && caller.token_id.has_value()) {
+    return Status::PermissionDenied("sign in with your password to change it");
+  }
+  if (!self) RETURN_IF_ERROR(RequireServerAdmin(services));
   ASSIGN_OR_RETURN(store::User user, access_store->GetUser(name));
   ASSIGN_OR_RETURN(std::string hash, auth::HashPassword(password));
   RETURN_IF_ERROR(access_store->SetUserPassword(user.id, hash));

@@ -50,6 +50,17 @@ http::Response ErrorResponse(const Status& status) {
   return ErrorResponse(mapping.http_status, mapping.error_code, status.message());
 }
 
+http::Response ErrorResponse(const Status& status, std::string_view extra_fields) {
+  http::Response response = ErrorResponse(status);
+  if (!extra_fields.empty()) {
+    response.body.pop_back();  // the object's closing brace
+    response.body += ',';
+    response.body += extra_fields;
+    response.body += '}';
+  }
+  return response;
+}
+
 http::Response ErrorResponse(int http_status, std::string_view error_code,
                              std::string_view message) {
   boost::json::object body;

@@ -13,75 +13,6 @@
 namespace bucketflow::api {
 namespace {
 
-auth::Permission PermissionFor(store::Role minimum) {
-  switch (minimum) {
-    case store::Role::kReader:
-      return auth::Permission::kRead;
-    case store::Role::kEditor:
-      return auth::Permission::kWrite;
-    case store::Role::kAdmin:
-      break;
-  }
-  return auth::Permission::kManage;
-}
-
-Status NotMember(const auth::Caller& caller, std::string_view workspace) {
-  return Status::PermissionDenied("user ", caller.name, " is not a member of workspace '",
-                                  workspace, "'");
-}
-
-// The caller's role from the membership records, for Services without an auth::Access.
-Result<std::optional<store::Role>> RoleFromRecords(store::AccessStore& access_store,
-                                                   const auth::Caller& caller,
-                                                   int64_t workspace_id) {
-  if (caller.is_admin) {
-    return std::optional<store::Role>(store::Role::kAdmin);
-  }
-  ASSIGN_OR_RETURN(std::vector<store::Membership> memberships,
-                   access_store.ListUserMemberships(caller.user_id));
-  for (const store::Membership& membership : memberships) {
-    if (membership.workspace_id == workspace_id) {
-      return std::optional<store::Role>(membership.role);
-    }
-  }
-  return std::optional<store::Role>();
-}
-
-// Access::Check's rules applied to an already authenticated caller: used when the request's
-// credentials are not at hand (a scope built by hand, or no auth::Access at all). Unknown
-// names answer like foreign ones, except to server admins.
-Result<auth::Grant> GrantForCaller(Services& services, const auth::Caller& caller,
-                                   const std::string& name, store::Role minimum) {
-  if (services.access_store == nullptr) {
-    return Status::Internal("the server has no access store");
-  }
-  Result<store::Workspace> workspace = services.access_store->GetWorkspace(name);
-  if (!workspace.ok()) {
-    if (workspace.status().code() != Code::kNotFound || caller.is_admin) {
-      return workspace.status();
-    }
-    return NotMember(caller, name);
-  }
-  if (caller.token_workspace.has_value() && *caller.token_workspace != workspace->id) {
-    return Status::PermissionDenied("this token is limited to another workspace than '", name, "'");
-  }
-  std::optional<store::Role> role;
-  if (services.access != nullptr) {
-    ASSIGN_OR_RETURN(role, services.access->RoleIn(caller, workspace->id));
-  } else {
-    ASSIGN_OR_RETURN(role, RoleFromRecords(*services.access_store, caller, workspace->id));
-  }
-  if (!role.has_value()) {
-    return NotMember(caller, name);
-  }
-  if (*role < minimum) {
-    return Status::PermissionDenied("user ", caller.name, " has role ", store::RoleName(*role),
-                                    " in workspace '", name, "'; this needs ",
-                                    store::RoleName(minimum));
-  }
-  return auth::Grant{.caller = caller, .workspace = std::move(workspace).value(), .role = *role};
-}
-
 // The caller outside any gate: auth is off, so it is the anonymous server admin.
 auth::Caller AnonymousAdmin() {
   auth::Caller caller;
@@ -97,19 +28,22 @@ Result<auth::Grant> RequireRole(Services& services, const std::string& workspace
     return Status::InvalidArgument("a workspace name is required");
   }
   const RequestScope* scope = services.scope;
-  if (services.access != nullptr && scope != nullptr && scope->authorization.has_value()) {
-    // One source of truth for the answer: the same check the gate made, for this workspace.
-    return services.access->Check({.authorization = std::string_view(*scope->authorization),
-                                   .remote_address = scope->remote_address,
-                                   .workspace = workspace,
-                                   .permission = PermissionFor(minimum)});
+  if (services.access != nullptr) {
+    if (scope == nullptr && services.access->enabled()) {
+      return Status::Unauthenticated("no credentials");  // only the gate builds scopes
+    }
+    // The gate checked the credentials once; from here on, the same rules as Check.
+    return services.access->Authorize(scope != nullptr ? scope->grant.caller : AnonymousAdmin(),
+                                      workspace, auth::PermissionFor(minimum));
   }
-  const bool auth_off = services.access == nullptr || !services.access->enabled();
-  if (scope == nullptr && !auth_off) {
-    return Status::Unauthenticated("no credentials");
+  // Unit tests of single handlers: no auth::Access, so, as with auth off, every caller is the
+  // anonymous server admin.
+  if (services.access_store == nullptr) {
+    return Status::Internal("the server has no access store");
   }
-  return GrantForCaller(services, scope != nullptr ? scope->grant.caller : AnonymousAdmin(),
-                        workspace, minimum);
+  ASSIGN_OR_RETURN(store::Workspace found, services.access_store->GetWorkspace(workspace));
+  return auth::Grant{
+      .caller = AnonymousAdmin(), .workspace = std::move(found), .role = store::Role::kAdmin};
 }
 
 void Audit(Services& services, std::string action, std::string target, std::string detail) {
@@ -127,9 +61,19 @@ void AuditIn(Services& services, std::string workspace, std::string action, std:
                           .actor = services.scope != nullptr ? services.scope->grant.caller.name
                                                              : auth::kAnonymousCaller,
                           .workspace = std::move(workspace),
+                          .workspace_id = std::nullopt,
                           .action = std::move(action),
                           .target = std::move(target),
                           .detail = std::move(detail)};
+  // The log is read by workspace id (a re-created name must not see the old entries): the
+  // request's own workspace needs no lookup; one gone already (workspace.delete) stays unset.
+  if (services.scope != nullptr && !entry.workspace.empty() &&
+      services.scope->grant.workspace.name == entry.workspace) {
+    entry.workspace_id = services.scope->grant.workspace.id;
+  } else if (!entry.workspace.empty()) {
+    Result<store::Workspace> named = services.access_store->GetWorkspace(entry.workspace);
+    if (named.ok()) entry.workspace_id = named->id;
+  }
   if (Status appended = services.access_store->AppendAudit(entry); !appended.ok()) {
     spdlog::error("audit log: could not record {} on '{}' in workspace '{}': {}", entry.action,
                   entry.target, entry.workspace, appended.message());

@@ -21,10 +21,16 @@ http::Handler JsonHandler(HandlerFn handler, Services& services, auth::Permissio
                           ParseOptions options = {});
 
 // A JSON route that names no workspace in its path or header (who am I, the admin API): the
-// caller is authenticated only; `scope->grant.workspace` is the default workspace and
-// `scope->grant.role` the caller's role there (or reader for non-members). The handler checks
-// roles per workspace itself (RequireRole below).
+// caller is authenticated only, and the request is in no workspace: `scope->grant.workspace` is
+// an empty record (id 0), `scope->grant.role` means nothing, and `services.store` is confined to
+// that non-existent workspace, so it finds and creates nothing. The handler checks roles per
+// workspace itself (RequireRole below) and uses access_store, never services.store.
 http::Handler CallerJsonHandler(HandlerFn handler, Services& services, ParseOptions options = {});
+
+// Like CallerJsonHandler, for a handler that builds its whole response: an error that carries
+// more than MLflow's two fields (workspaces/bucket/set answers 400 with the report's "checks").
+using ResponseHandlerFn = http::Response (*)(const RequestParams& params, Services& services);
+http::Handler CallerResponseHandler(ResponseHandlerFn handler, Services& services);
 
 // Artifact routes, which read the raw request: gate first, then `services.artifacts` is the
 // workspace's repository.
@@ -36,7 +42,9 @@ http::StreamingHandler StreamingArtifactRoute(StreamingArtifactHandlerFn handler
                                               Services& services, auth::Permission permission);
 
 // For CallerJsonHandler handlers: the workspace `name` with the caller's role there, or
-// kPermissionDenied / kNotFound as auth::Access::Check answers.
+// kPermissionDenied / kNotFound as auth::Access::Check answers (auth::Access::Authorize for
+// scope->grant.caller: the credentials are not checked again). Without an auth::Access (unit
+// tests of single handlers) the caller is the anonymous server admin.
 Result<auth::Grant> RequireRole(Services& services, const std::string& workspace,
                                 store::Role minimum);
 

@@ -76,9 +76,8 @@ class WorkspaceArtifacts {
 // Who is calling and in which workspace: filled per request by the route wrapper.
 struct RequestScope {
   auth::Grant grant;
-  // The request's Authorization header and peer address, so that a handler can check the
-  // caller's role in another workspace (RequireRole) with the same credentials.
-  std::optional<std::string> authorization = std::nullopt;
+  // The request's peer address. The credentials are not kept: they were checked once, and
+  // RequireRole checks roles for grant.caller (auth::Access::Authorize).
   std::string remote_address = {};
   // The workspace-confined store behind Services::store, for the checks that need more than
   // the Store interface (artifact paths start with an experiment id: OwnsExperiment).

@@ -114,18 +114,35 @@ class ServerWorkspaceArtifacts::Impl {
 
   // Never held during network I/O: stacks are built outside it and make no calls when built.
   std::mutex mu_;
-  std::unordered_map<int64_t, std::unique_ptr<Stack>> current_;  // GUARDED_BY(mu_); by id
-  // Replaced stacks: a streamed transfer may still use them (the contract: valid until the end).
-  std::vector<std::unique_ptr<Stack>> retired_;  // GUARDED_BY(mu_)
+  // By workspace id, one stack per bucket config that workspace was seen with, never freed: a
+  // streamed transfer may still use a replaced one (the contract: valid until the end), and the
+  // auth cache hands out the previous record for a few seconds after a change, so requests may
+  // alternate between two configs; each finds its stack here instead of rebuilding it.
+  std::unordered_map<int64_t, std::vector<std::unique_ptr<Stack>>> stacks_;  // GUARDED_BY(mu_)
+
+  // REQUIRES: mu_ held. Null when none was built for this config yet.
+  Stack* Find(const store::Workspace& workspace);
 };
+
+Stack* ServerWorkspaceArtifacts::Impl::Find(const store::Workspace& workspace) {
+  auto found = stacks_.find(workspace.id);
+  if (found == stacks_.end()) {
+    return nullptr;
+  }
+  for (const std::unique_ptr<Stack>& stack : found->second) {
+    if (stack->Serves(workspace)) {
+      return stack.get();
+    }
+  }
+  return nullptr;
+}
 
 Result<artifacts::ArtifactRepository*> ServerWorkspaceArtifacts::Impl::Repository(
     const store::Workspace& workspace) {
   {
     const std::lock_guard<std::mutex> lock(mu_);
-    auto found = current_.find(workspace.id);
-    if (found != current_.end() && found->second->Serves(workspace)) {
-      return found->second->served;
+    if (const Stack* existing = Find(workspace); existing != nullptr) {
+      return existing->served;
     }
   }
   Result<std::unique_ptr<Stack>> built =
@@ -134,16 +151,15 @@ Result<artifacts::ArtifactRepository*> ServerWorkspaceArtifacts::Impl::Repositor
     return built.status();
   }
   const std::lock_guard<std::mutex> lock(mu_);
-  std::unique_ptr<Stack>& entry = current_[workspace.id];
-  if (entry && entry->Serves(workspace)) {
-    return entry->served;  // built meanwhile by another request; ours is dropped unused
+  if (const Stack* existing = Find(workspace); existing != nullptr) {
+    return existing->served;  // built meanwhile by another request; ours is dropped unused
   }
-  if (entry) {
+  std::vector<std::unique_ptr<Stack>>& stacks = stacks_[workspace.id];
+  if (!stacks.empty()) {
     spdlog::info("workspace '{}': artifact store changed", workspace.name);
-    retired_.push_back(std::move(entry));
   }
-  entry = std::move(*built);
-  return entry->served;
+  stacks.push_back(std::move(*built));
+  return stacks.back()->served;
 }
 
 ServerWorkspaceArtifacts::Impl::S3Shared ServerWorkspaceArtifacts::Impl::Shared() {

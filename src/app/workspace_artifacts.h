@@ -35,8 +35,9 @@ struct WorkspaceArtifactsConfig {
 // The api::WorkspaceArtifacts of the server: one S3 stack per workspace bucket (its own
 // AssumeRole provider with the workspace's role and External ID and a session name naming the
 // workspace, its own S3 client) over one shared HTTP transport and one base credentials chain.
-// Repositories are built on first use and rebuilt when a workspace's bucket config changes;
-// replaced ones are kept until destruction because streamed transfers may still use them.
+// Repositories are built on first use, one per (workspace, bucket config), and kept until
+// destruction: streamed transfers may still use one after its config changed, and a stale
+// workspace record (cached for a few seconds) finds its old repository instead of rebuilding.
 // Safe for concurrent use.
 class ServerWorkspaceArtifacts final : public api::WorkspaceArtifacts {
  public:

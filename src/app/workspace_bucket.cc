@@ -236,10 +236,10 @@ Status CheckBucketNotShared(store::AccessStore& store, const store::Workspace& w
         !PrefixesOverlap(theirs.prefix, bucket.prefix)) {
       continue;
     }
-    return Status::AlreadyExists(
-        "workspace '", other.name, "' already uses bucket ", bucket.bucket, " with prefix '",
-        theirs.prefix, "', which overlaps '", bucket.prefix,
-        "': two workspaces there would see each other's artifacts; choose a prefix of its own");
+    // Neither the other workspace's name nor its prefix: a workspace admin must not learn
+    // where another tenant keeps its artifacts.
+    return Status::AlreadyExists("bucket ", bucket.bucket, " (prefix ", bucket.prefix,
+                                 ") overlaps the artifact store of another workspace");
   }
   return Status::Ok();
 }

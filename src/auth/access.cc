@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "auth/access_internal.h"
 #include "auth/credentials.h"
 #include "auth/password.h"
 #include "auth/tokens.h"
@@ -12,23 +13,7 @@
 
 namespace bucketflow::auth {
 
-// Cache keys: "t" + token hash, "p" + HMAC of basic credentials (identities: caller and
-// memberships, token_expiry_ms for tokens); "m" + user id (memberships only); "w" + name and
-// "i" + id (workspace only).
-struct Access::Cached {
-  int64_t valid_until_ms = 0;
-  // A token's own expiry, checked on every hit: a cached token must not outlive it.
-  std::optional<int64_t> token_expiry_ms;
-  Caller caller;
-  std::vector<store::Membership> memberships;
-  store::Workspace workspace;
-};
-
 namespace {
-
-// Enough for every active user and token of a large deployment; when full, expired entries go
-// first, then everything (a refill costs one store round trip per credential).
-constexpr size_t kMaxCacheEntries = 100000;
 
 constexpr char kCredentialsRequired[] =
     "authentication required: send 'Authorization: Bearer <token>' (MLFLOW_TRACKING_TOKEN) or "
@@ -48,6 +33,16 @@ store::Role NeededRole(Permission permission) {
   return store::Role::kAdmin;
 }
 
+// The limiter key of basic credentials. Addresses hold no '\0', so no key of one user equals
+// another's or a bare address (the key of tokens).
+std::string BasicLimiterKey(std::string_view address, std::string_view user) {
+  std::string key;
+  key.reserve(address.size() + 1 + user.size());
+  key.append(address).push_back('\0');
+  key.append(user);
+  return key;
+}
+
 Status NotMember(const Caller& caller, std::string_view workspace) {
   return Status::PermissionDenied("user ", caller.name, " is not a member of workspace '",
                                   workspace, "'");
@@ -60,6 +55,18 @@ Status AsUnauthenticated(const Status& status, const char* message) {
 }
 
 }  // namespace
+
+Permission PermissionFor(store::Role minimum) {
+  switch (minimum) {
+    case store::Role::kReader:
+      return Permission::kRead;
+    case store::Role::kEditor:
+      return Permission::kWrite;
+    case store::Role::kAdmin:
+      break;
+  }
+  return Permission::kManage;
+}
 
 Access::Access(store::AccessStore& store, const Clock& clock, AccessConfig config)
     : store_(store),
@@ -76,10 +83,29 @@ Result<Grant> Access::Check(const AccessRequest& request) {
   const int64_t now_ms = clock_.NowMillis();
   ASSIGN_OR_RETURN(CachedPtr identity,
                    Identify(request.authorization, request.remote_address, now_ms));
-  ASSIGN_OR_RETURN(CachedPtr workspace, ResolveWorkspace(*identity, request.workspace, now_ms));
+  // Authorize, with the memberships the identity already carries.
+  return AuthorizeWith(identity->caller, identity->memberships, request.workspace,
+                       request.permission, now_ms);
+}
+
+Result<Grant> Access::Authorize(const Caller& caller, std::string_view workspace,
+                                Permission permission) {
+  const int64_t now_ms = clock_.NowMillis();
+  if (!config_.enabled) {
+    return AuthorizeWith(caller, anonymous_->memberships, workspace, permission, now_ms);
+  }
+  ASSIGN_OR_RETURN(CachedPtr memberships, MembershipsOf(caller.user_id, now_ms));
+  return AuthorizeWith(caller, memberships->memberships, workspace, permission, now_ms);
+}
+
+Result<Grant> Access::AuthorizeWith(const Caller& caller,
+                                    const std::vector<store::Membership>& memberships,
+                                    std::string_view workspace, Permission permission,
+                                    int64_t now_ms) {
+  ASSIGN_OR_RETURN(CachedPtr resolved, ResolveWorkspace(caller, memberships, workspace, now_ms));
   ASSIGN_OR_RETURN(store::Role role,
-                   CheckRole(*identity, workspace->workspace, request.permission));
-  return Grant{.caller = identity->caller, .workspace = workspace->workspace, .role = role};
+                   CheckRole(caller, memberships, resolved->workspace, permission));
+  return Grant{.caller = caller, .workspace = resolved->workspace, .role = role};
 }
 
 Result<Caller> Access::Authenticate(std::optional<std::string_view> authorization,
@@ -105,14 +131,20 @@ Result<std::optional<store::Role>> Access::RoleIn(const Caller& caller, int64_t 
   return std::optional<store::Role>();
 }
 
-int64_t Access::RetryAfterSeconds(std::string_view remote_address) {
-  const FailureRateLimiter::Decision decision = failures_.Allow(remote_address);
-  return decision.allowed ? 0 : decision.retry_after_seconds;
+int64_t Access::RetryAfterSeconds(std::optional<std::string_view> authorization,
+                                  std::string_view remote_address) {
+  if (authorization) {
+    Result<Credentials> credentials = ParseAuthorization(*authorization);
+    if (credentials.ok() && credentials->kind == Credentials::Kind::kBasic) {
+      return RetryAfterSeconds(BasicLimiterKey(remote_address, credentials->user));
+    }
+  }
+  return RetryAfterSeconds(remote_address);
 }
 
-void Access::Invalidate() {
-  std::lock_guard<std::mutex> lock(mu_);
-  cache_.clear();
+int64_t Access::RetryAfterSeconds(std::string_view limiter_key) {
+  const FailureRateLimiter::Decision decision = failures_.Allow(limiter_key);
+  return decision.allowed ? 0 : decision.retry_after_seconds;
 }
 
 Result<Access::CachedPtr> Access::Identify(std::optional<std::string_view> authorization,
@@ -124,32 +156,42 @@ Result<Access::CachedPtr> Access::Identify(std::optional<std::string_view> autho
     return Status::Unauthenticated(kCredentialsRequired);
   }
   ASSIGN_OR_RETURN(Credentials credentials, ParseAuthorization(*authorization));
-  // Asked before the cache too: otherwise a refused address could keep guessing and learn which
-  // guesses are cached (valid) credentials.
-  const FailureRateLimiter::Decision decision = failures_.Allow(remote_address);
+  const bool bearer = credentials.kind == Credentials::Kind::kBearer;
+  const std::string limiter_key =
+      bearer ? std::string(remote_address) : BasicLimiterKey(remote_address, credentials.user);
+  Result<CachedPtr> identity =
+      bearer ? IdentifyBearer(credentials.secret, limiter_key, now_ms)
+             : IdentifyBasic(credentials.user, credentials.password, limiter_key, now_ms);
+  if (!identity.ok() && identity.status().code() == Code::kUnauthenticated) {
+    failures_.RecordFailure(limiter_key);
+  }
+  return identity;
+}
+
+Status Access::CheckLimit(std::string_view limiter_key) {
+  const FailureRateLimiter::Decision decision = failures_.Allow(limiter_key);
   if (!decision.allowed) {
     return Status::ResourceExhausted(
         "too many failed sign-in attempts from this address; retry in ",
         decision.retry_after_seconds, " s");
   }
-  Result<CachedPtr> identity = credentials.kind == Credentials::Kind::kBearer
-                                   ? IdentifyBearer(credentials.secret, now_ms)
-                                   : IdentifyBasic(credentials.user, credentials.password, now_ms);
-  if (!identity.ok() && identity.status().code() == Code::kUnauthenticated) {
-    failures_.RecordFailure(remote_address);
-  }
-  return identity;
+  return Status::Ok();
 }
 
-Result<Access::CachedPtr> Access::IdentifyBearer(std::string_view secret, int64_t now_ms) {
+// The cache first: a token verified within cache_seconds is no guess (see access.h).
+Result<Access::CachedPtr> Access::IdentifyBearer(std::string_view secret,
+                                                 std::string_view limiter_key, int64_t now_ms) {
   if (!LooksLikeTokenSecret(secret)) {
+    RETURN_IF_ERROR(CheckLimit(limiter_key));
     return Status::Unauthenticated(kInvalidToken);
   }
   // Keyed by the raw digest: hex (HashTokenSecret) is only needed to ask the store.
   const Sha256Digest digest = Sha256(secret);
   std::string key = "t" + std::string(AsBytes(digest));
-  CachedPtr entry = Lookup(key, now_ms);
+  uint64_t generation = 0;
+  CachedPtr entry = Lookup(key, now_ms, &generation);
   if (entry == nullptr) {
+    RETURN_IF_ERROR(CheckLimit(limiter_key));
     Result<store::Token> token = store_.FindToken(HexEncode(AsBytes(digest)));
     if (!token.ok()) {
       return AsUnauthenticated(token.status(), kInvalidToken);
@@ -162,7 +204,7 @@ Result<Access::CachedPtr> Access::IdentifyBearer(std::string_view secret, int64_
       return AsUnauthenticated(user.status(), kInvalidToken);
     }
     ASSIGN_OR_RETURN(entry, LoadIdentity(*user, &*token, now_ms));
-    Insert(std::move(key), entry);
+    Insert(std::move(key), entry, generation);
   }
   if (entry->token_expiry_ms && *entry->token_expiry_ms <= now_ms) {
     return Status::Unauthenticated(kInvalidToken);
@@ -170,14 +212,17 @@ Result<Access::CachedPtr> Access::IdentifyBearer(std::string_view secret, int64_
   return entry;
 }
 
+// The limiter first, even for cached credentials (see access.h).
 Result<Access::CachedPtr> Access::IdentifyBasic(std::string_view user, std::string_view password,
-                                                int64_t now_ms) {
+                                                std::string_view limiter_key, int64_t now_ms) {
+  RETURN_IF_ERROR(CheckLimit(limiter_key));
   std::string material;
   material.reserve(user.size() + 1 + password.size());
   material.append(user).push_back('\0');
   material.append(password);
   std::string key = "p" + std::string(AsBytes(HmacSha256(cache_key_, material)));
-  if (CachedPtr entry = Lookup(key, now_ms)) {
+  uint64_t generation = 0;
+  if (CachedPtr entry = Lookup(key, now_ms, &generation)) {
     return entry;
   }
   Result<store::User> found = store_.GetUser(user);
@@ -192,7 +237,7 @@ Result<Access::CachedPtr> Access::IdentifyBasic(std::string_view user, std::stri
     return Status::Unauthenticated(kInvalidPassword);
   }
   ASSIGN_OR_RETURN(CachedPtr entry, LoadIdentity(*found, nullptr, now_ms));
-  Insert(std::move(key), entry);
+  Insert(std::move(key), entry, generation);
   return entry;
 }
 
@@ -218,9 +263,9 @@ Result<Access::CachedPtr> Access::LoadIdentity(const store::User& user, const st
   return CachedPtr(std::move(entry));
 }
 
-Result<Access::CachedPtr> Access::ResolveWorkspace(const Cached& identity, std::string_view named,
-                                                   int64_t now_ms) {
-  const Caller& caller = identity.caller;
+Result<Access::CachedPtr> Access::ResolveWorkspace(
+    const Caller& caller, const std::vector<store::Membership>& memberships, std::string_view named,
+    int64_t now_ms) {
   if (caller.token_workspace) {
     Result<CachedPtr> bound = WorkspaceById(*caller.token_workspace, now_ms);
     if (!bound.ok()) {
@@ -236,8 +281,8 @@ Result<Access::CachedPtr> Access::ResolveWorkspace(const Cached& identity, std::
   if (!named.empty()) {
     return NamedWorkspace(caller, named, now_ms);
   }
-  if (identity.memberships.size() == 1) {
-    return WorkspaceById(identity.memberships.front().workspace_id, now_ms);
+  if (memberships.size() == 1) {
+    return WorkspaceById(memberships.front().workspace_id, now_ms);
   }
   return WorkspaceByName(store::kDefaultWorkspaceName, now_ms);
 }
@@ -250,21 +295,21 @@ Result<Access::CachedPtr> Access::NamedWorkspace(const Caller& caller, std::stri
   }
   // Only those who may see every workspace learn that a name does not exist; to anyone else an
   // unknown workspace and someone else's look the same.
-  if (caller.is_admin) {
+  if (caller.is_admin || !config_.enabled) {
     return Status::NotFound("workspace '", named, "' does not exist");
   }
   return NotMember(caller, named);
 }
 
-Result<store::Role> Access::CheckRole(const Cached& identity, const store::Workspace& workspace,
-                                      Permission permission) {
-  const Caller& caller = identity.caller;
+Result<store::Role> Access::CheckRole(const Caller& caller,
+                                      const std::vector<store::Membership>& memberships,
+                                      const store::Workspace& workspace, Permission permission) {
   store::Role role = store::Role::kAdmin;
   if (config_.enabled && !caller.is_admin) {
-    auto it =
-        std::find_if(identity.memberships.begin(), identity.memberships.end(),
-                     [&](const store::Membership& m) { return m.workspace_id == workspace.id; });
-    if (it == identity.memberships.end()) {
+    auto it = std::find_if(memberships.begin(), memberships.end(), [&](const store::Membership& m) {
+      return m.workspace_id == workspace.id;
+    });
+    if (it == memberships.end()) {
       return NotMember(caller, workspace.name);
     }
     role = it->role;
@@ -278,52 +323,6 @@ Result<store::Role> Access::CheckRole(const Cached& identity, const store::Works
   return role;
 }
 
-Result<Access::CachedPtr> Access::WorkspaceByName(std::string_view name, int64_t now_ms) {
-  std::string key = "w" + std::string(name);
-  if (CachedPtr entry = Lookup(key, now_ms)) {
-    return entry;
-  }
-  ASSIGN_OR_RETURN(store::Workspace workspace, store_.GetWorkspace(name));
-  auto entry = std::make_shared<Cached>();
-  entry->valid_until_ms = now_ms + int64_t{config_.cache_seconds} * 1000;
-  entry->workspace = std::move(workspace);
-  Insert("i" + std::to_string(entry->workspace.id), entry);
-  Insert(std::move(key), entry);
-  return CachedPtr(std::move(entry));
-}
-
-Result<Access::CachedPtr> Access::WorkspaceById(int64_t workspace_id, int64_t now_ms) {
-  std::string key = "i" + std::to_string(workspace_id);
-  if (CachedPtr entry = Lookup(key, now_ms)) {
-    return entry;
-  }
-  ASSIGN_OR_RETURN(store::Workspace workspace, store_.GetWorkspaceById(workspace_id));
-  auto entry = std::make_shared<Cached>();
-  entry->valid_until_ms = now_ms + int64_t{config_.cache_seconds} * 1000;
-  entry->workspace = std::move(workspace);
-  Insert("w" + entry->workspace.name, entry);
-  Insert(std::move(key), entry);
-  return CachedPtr(std::move(entry));
-}
-
-Result<Access::CachedPtr> Access::MembershipsOf(int64_t user_id, int64_t now_ms) {
-  std::string key = "m" + std::to_string(user_id);
-  if (CachedPtr entry = Lookup(key, now_ms)) {
-    return entry;
-  }
-  auto entry = std::make_shared<Cached>();
-  entry->valid_until_ms = now_ms + int64_t{config_.cache_seconds} * 1000;
-  Result<std::vector<store::Membership>> memberships = store_.ListUserMemberships(user_id);
-  if (!memberships.ok() && memberships.status().code() != Code::kNotFound) {
-    return memberships.status();
-  }
-  if (memberships.ok()) {
-    entry->memberships = std::move(memberships).value();  // a deleted user has none
-  }
-  Insert(std::move(key), entry);
-  return CachedPtr(std::move(entry));
-}
-
 const std::string& Access::DummyHash() {
   std::call_once(dummy_hash_once_, [this] {
     // Same parameters as real hashes, so that verifying it costs the same. Should hashing fail
@@ -334,30 +333,6 @@ const std::string& Access::DummyHash() {
     }
   });
   return dummy_hash_;
-}
-
-Access::CachedPtr Access::Lookup(const std::string& key, int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = cache_.find(key);
-  if (it == cache_.end() || it->second->valid_until_ms <= now_ms) {
-    return nullptr;
-  }
-  return it->second;
-}
-
-void Access::Insert(std::string key, CachedPtr entry) {
-  if (config_.cache_seconds <= 0) {
-    return;
-  }
-  const int64_t now_ms = clock_.NowMillis();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (cache_.size() >= kMaxCacheEntries && !cache_.contains(key)) {
-    std::erase_if(cache_, [&](const auto& item) { return item.second->valid_until_ms <= now_ms; });
-    if (cache_.size() >= kMaxCacheEntries) {
-      cache_.clear();
-    }
-  }
-  cache_.insert_or_assign(std::move(key), std::move(entry));
 }
 
 }  // namespace bucketflow::auth

@@ -10,10 +10,13 @@
 
 namespace bucketflow::auth {
 
-// Slows down guessing: every client address has a bucket of `burst` failed attempts that
-// refills at `refill_per_second`. Only failures take from it; while it is empty the address is
-// refused before its credentials are even checked. Bounded: when more than `max_addresses` are
-// tracked, full buckets are dropped. Safe for concurrent use.
+// Slows down guessing: every key has a bucket of `burst` failed attempts that refills at
+// `refill_per_second`. Only failures take from it; while it is empty, attempts under that key
+// are refused before their credentials are checked. auth::Access chooses the keys and what
+// is checked first (access.h): basic credentials are keyed by (address, user name) and refused
+// while limited even when valid; tokens are keyed by address, and a valid token still in
+// Access's cache passes without asking the limiter. Bounded: when more than `max_addresses`
+// keys are tracked, full buckets are dropped. Safe for concurrent use.
 class FailureRateLimiter {
  public:
   struct Config {
@@ -27,8 +30,9 @@ class FailureRateLimiter {
     bool allowed = true;
     int64_t retry_after_seconds = 0;  // when refused: how long until one attempt is allowed
   };
-  Decision Allow(std::string_view address);
-  void RecordFailure(std::string_view address);
+  // `key`: a client address, or anything else the caller limits by.
+  Decision Allow(std::string_view key);
+  void RecordFailure(std::string_view key);
 
  private:
   struct Bucket {

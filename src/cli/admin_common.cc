@@ -20,9 +20,6 @@ constexpr size_t kMaxPasswordBytes = 1024;
 constexpr int64_t kMinExpirySeconds = 60;
 constexpr int64_t kMaxExpirySeconds = 5LL * 365 * 24 * 3600;
 
-bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool IsAlnum(char c) { return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
-
 // Turns terminal echo off for its lifetime, so a typed password is not shown.
 class EchoOff {
  public:
@@ -56,6 +53,11 @@ Status AdminDb::Audit(std::string_view workspace, std::string_view action, std::
   entry.time = clock.NowMillis();
   entry.actor = CliActor();
   entry.workspace = std::string(workspace);
+  if (!workspace.empty()) {
+    // The log is read by workspace id; a workspace already gone (workspace.delete) stays unset.
+    Result<store::Workspace> named = access().GetWorkspace(workspace);
+    if (named.ok()) entry.workspace_id = named->id;
+  }
   entry.action = std::string(action);
   entry.target = std::string(target);
   entry.detail = std::string(detail);
@@ -104,28 +106,6 @@ std::string CliActor() {
     return std::string("cli:") + user;
   }
   return "cli:uid" + std::to_string(getuid());
-}
-
-Status ValidateWorkspaceName(std::string_view name) {
-  bool ok = !name.empty() && name.size() <= 63 && IsLowerAlnum(name[0]);
-  for (char c : name) {
-    ok = ok && (IsLowerAlnum(c) || c == '-');
-  }
-  return ok ? Status::Ok()
-            : Status::InvalidArgument("invalid workspace name '", name,
-                                      "': use 1-63 lowercase letters, digits and '-', "
-                                      "starting with a letter or digit");
-}
-
-Status ValidateUserName(std::string_view name) {
-  bool ok = !name.empty() && name.size() <= 128 && IsAlnum(name[0]);
-  for (char c : name) {
-    ok = ok && (IsAlnum(c) || c == '.' || c == '_' || c == '@' || c == '-');
-  }
-  return ok ? Status::Ok()
-            : Status::InvalidArgument("invalid user name '", name,
-                                      "': use 1-128 letters, digits and '.', '_', '@', '-', "
-                                      "starting with a letter or digit");
 }
 
 Result<int64_t> ParseExpiresIn(std::string_view text) {

@@ -60,10 +60,10 @@ Result<std::unique_ptr<AdminDb>> OpenAdminDb(std::string_view backend_store_uri)
 // "cli:" + $USER, or "cli:uid<N>" when USER is unset.
 std::string CliActor();
 
-// Name rules shared with the REST API: workspaces ^[a-z0-9][a-z0-9-]{0,62}$, users
-// ^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$.
-Status ValidateWorkspaceName(std::string_view name);
-Status ValidateUserName(std::string_view name);
+// The store's name rules (store/access_store.h), so that the CLI, the REST API and the store
+// refuse the same names with the same words.
+using store::ValidateUserName;
+using store::ValidateWorkspaceName;
 
 // "30d", "12h", "90m" or "3600s" -> seconds, between one minute and five years.
 Result<int64_t> ParseExpiresIn(std::string_view text);

@@ -26,7 +26,9 @@ struct AuditFlags {
 Result<std::vector<store::AuditEntry>> Entries(AdminDb& db, const AuditFlags& flags) {
   store::AuditQuery query;
   if (!flags.workspace.empty()) {
-    query.workspace = flags.workspace;
+    // By id: the entries of an earlier workspace of the same name are not this one's.
+    ASSIGN_OR_RETURN(store::Workspace workspace, db.access().GetWorkspace(flags.workspace));
+    query.workspace_id = workspace.id;
   }
   query.action = flags.action;
   std::vector<store::AuditEntry> entries;

@@ -44,6 +44,12 @@ struct Workspace {
   std::optional<WorkspaceBucket> bucket;
 };
 
+// Name rules, shared by the store, the REST API and the CLI so that all three say the same:
+// a workspace name is 1-63 of [a-z0-9-], not starting with '-'; a user name is 1-128 of
+// [A-Za-z0-9._@-], starting with a letter or digit. kInvalidArgument names the rule.
+Status ValidateWorkspaceName(std::string_view name);
+Status ValidateUserName(std::string_view name);
+
 // Ordered: each role may do everything the ones before it may.
 enum class Role { kReader = 1, kEditor = 2, kAdmin = 3 };
 std::string_view RoleName(Role role);                  // "reader", "editor", "admin"
@@ -91,17 +97,25 @@ struct AuditEntry {
   int64_t id = 0;         // assigned by AppendAudit
   int64_t time = 0;       // milliseconds since the epoch
   std::string actor;      // user name, or "anonymous" without --auth, or "cli:<os user>"
-  std::string workspace;  // workspace name; empty for server-wide actions
-  std::string action;     // e.g. "workspace.create", "bucket.set", "token.revoke", "presign.get"
-  std::string target;     // what it was done to: a name, a token id, an object key
-  std::string detail;     // free text (JSON for structured details), never a secret
+  std::string workspace;  // workspace name for display; empty for server-wide actions
+  // The workspace the entry belongs to; unset for server-wide actions. Queries select by id, not
+  // name, so that a workspace deleted and re-created under the same name starts with an empty log.
+  std::optional<int64_t> workspace_id;
+  std::string action;  // e.g. "workspace.create", "bucket.set", "token.revoke", "presign.get"
+  std::string target;  // what it was done to: a name, a token id, an object key
+  std::string detail;  // free text (JSON for structured details), never a secret
 };
 
+// AuditQuery::workspace_id selecting the server-wide entries (those without a workspace);
+// no workspace has this id.
+inline constexpr int64_t kServerWideAudit = 0;
+
 struct AuditQuery {
-  std::optional<std::string> workspace;  // unset: every workspace
-  std::string action;                    // empty: every action
-  int64_t max_results = 100;             // 1..1000
-  std::string page_token;                // from the previous page; empty: newest first
+  // Unset: every entry; kServerWideAudit: entries without a workspace; else that workspace's.
+  std::optional<int64_t> workspace_id;
+  std::string action;         // empty: every action
+  int64_t max_results = 100;  // 1..1000
+  std::string page_token;     // from the previous page; empty: newest first
 };
 
 struct AuditPage {

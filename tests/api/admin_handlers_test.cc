@@ -187,8 +187,7 @@ TEST_F(WorkspaceTest, BucketSetThatFailsVerificationStoresNothing) {
                        {{"workspace", "team-a"},
                         {"bucket", "bad-bucket"},
                         {"role_arn", "arn:aws:iam::123456789012:role/team-a"}});
-  ASSERT_TRUE(failed.status.ok());  // the body is the error; the route makes it a 400
-  EXPECT_TRUE(api::IsErrorBody(failed.text)) << failed.text;
+  EXPECT_EQ(failed.code(), Code::kInvalidArgument);
   EXPECT_EQ(failed.body.at("error_code"), "INVALID_PARAMETER_VALUE");
   EXPECT_EQ(failed.body.at("message"),
             "bucket verification failed: list: AccessDenied on ListBucket (see checks)");

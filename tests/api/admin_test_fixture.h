@@ -11,10 +11,12 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/admin_handlers.h"
+#include "api/errors.h"
 #include "api/services.h"
 #include "auth/access.h"
 #include "auth/tokens.h"
@@ -26,6 +28,7 @@ namespace bucketflow::admin_test {
 namespace json = boost::json;
 using api::CheckedBucket;
 using api::HandlerFn;
+using RawHandlerFn = http::Response (*)(const api::RequestParams&, api::Services&);
 using api::RequestParams;
 using api::RequestScope;
 using api::Services;
@@ -152,8 +155,6 @@ class AdminTest : public ::testing::Test {
     RequestScope scope;
     scope.grant.caller = std::move(caller).value();
     scope.grant.workspace = backend_->GetWorkspaceById(store::kDefaultWorkspaceId).value();
-    scope.authorization = authorization;
-    scope.remote_address = "127.0.0.1";
     Services services = *services_;
     services.scope = &scope;
     return Run(handler, services, std::move(body));
@@ -161,6 +162,33 @@ class AdminTest : public ::testing::Test {
 
   Answer Call(HandlerFn handler, const std::string& user, json::object body = {}) {
     return CallWith(handler, "Bearer " + secrets_.at(user), std::move(body));
+  }
+
+  // A handler that builds its whole response (workspaces/bucket/set): calls it through a
+  // HandlerFn whose error keeps the response's body, parsed, in `Answer::body`.
+  Answer Call(RawHandlerFn handler, const std::string& user, json::object body = {}) {
+    raw_handler_ = handler;
+    raw_response_.reset();
+    Answer answer = Call(&CallRaw, user, std::move(body));
+    if (raw_response_.has_value() && raw_response_->status != 200) {
+      answer.text = raw_response_->body;
+      answer.body = json::parse(answer.text);
+    }
+    return answer;
+  }
+
+  // Turns the raw response into a Result as the gate's JSON wrapper would have seen it.
+  static Result<std::string> CallRaw(const RequestParams& params, Services& services) {
+    raw_response_ = raw_handler_(params, services);
+    if (raw_response_->status == 200) return raw_response_->body;
+    json::value error = json::parse(raw_response_->body);
+    std::string message(error.at("message").as_string());
+    std::string_view code = error.at("error_code").as_string();
+    for (Code candidate : {Code::kInvalidArgument, Code::kNotFound, Code::kAlreadyExists,
+                           Code::kPermissionDenied, Code::kUnimplemented}) {
+      if (api::MlflowErrorCode(candidate) == code) return Status(candidate, message);
+    }
+    return Status::Internal(message);
   }
 
   static Answer Run(HandlerFn handler, Services& services, json::object body) {
@@ -193,6 +221,8 @@ class AdminTest : public ::testing::Test {
   FakeWorkspaceArtifacts artifacts_;
   std::unique_ptr<Services> services_;
   std::map<std::string, std::string> secrets_;  // user -> their unbound token's secret
+  static inline RawHandlerFn raw_handler_ = nullptr;
+  static inline std::optional<http::Response> raw_response_;
 };
 
 }  // namespace bucketflow::admin_test

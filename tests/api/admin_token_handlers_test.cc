@@ -99,14 +99,20 @@ TEST_F(UserTest, CreateValidatesNameAndPassword) {
 }
 
 TEST_F(UserTest, SetPasswordForSelfOrByServerAdmin) {
-  ASSERT_TRUE(Call(SetUserPassword, "bob", {{"password", "bobs new password"}}).status.ok());
+  ASSERT_TRUE(Call(SetUserPassword, "root", {{"name", "bob"}, {"password", "bobs first pass"}})
+                  .status.ok());
+  // Self-service takes a password sign-in, which proved the current password.
+  Answer self = CallWith(SetUserPassword, Basic("bob", "bobs first pass"),
+                         {{"password", "bobs new password"}});
+  ASSERT_TRUE(self.status.ok()) << self.status.ToString();
   EXPECT_TRUE(access_->Authenticate(Basic("bob", "bobs new password"), "1.2.3.4").ok());
   EXPECT_EQ(Call(SetUserPassword, "bob", {{"name", "alice"}, {"password", "stolen-pass"}}).code(),
             Code::kPermissionDenied);
   ASSERT_TRUE(Call(SetUserPassword, "root", {{"name", "alice"}, {"password", "alice's reset"}})
                   .status.ok());
   EXPECT_TRUE(access_->Authenticate(Basic("alice", "alice's reset"), "1.2.3.4").ok());
-  EXPECT_EQ(Call(SetUserPassword, "bob", {{"password", "short"}}).code(), Code::kInvalidArgument);
+  EXPECT_EQ(Call(SetUserPassword, "root", {{"name", "bob"}, {"password", "short"}}).code(),
+            Code::kInvalidArgument);
   EXPECT_EQ(Call(SetUserPassword, "bob", {}).code(), Code::kInvalidArgument);
   EXPECT_EQ(Call(SetUserPassword, "root", {{"name", "nobody"}, {"password", "long enough"}}).code(),
             Code::kNotFound);
@@ -118,8 +124,8 @@ TEST_F(UserTest, SetPasswordForSelfOrByServerAdmin) {
             Code::kPermissionDenied);
 
   std::vector<store::AuditEntry> audit = AuditEntries("user.password");
-  ASSERT_EQ(audit.size(), 2u);
-  EXPECT_EQ(audit[1].actor, "bob");
+  ASSERT_EQ(audit.size(), 3u);
+  EXPECT_EQ(audit[1].actor, "bob");  // newest first
   EXPECT_EQ(audit[1].target, "bob");
   EXPECT_EQ(audit[1].detail.find("bobs new password"), std::string::npos);
 }
@@ -327,6 +333,10 @@ TEST_F(AuditTest, RoutesAnswerOverHttp) {
   EXPECT_EQ(send("GET", "/api/2.0/bucketflow/workspaces/get?name=team-a", "", "bob").status, 200);
   EXPECT_EQ(send("GET", "/api/2.0/bucketflow/workspaces/get?name=team-b", "", "bob").status, 403);
 
+  http::Response no_credentials =
+      send("POST", "/api/2.0/bucketflow/workspaces/bucket/set", R"({"workspace":"team-a"})", "");
+  EXPECT_EQ(no_credentials.status, 401);  // the gate answers; the handler never ran
+  EXPECT_EQ(artifacts_.calls, 0);
   http::Response failed =
       send("POST", "/api/2.0/bucketflow/workspaces/bucket/set",
            R"({"workspace":"team-a","bucket":"bad-bucket","role_arn":"arn:r"})", "alice");

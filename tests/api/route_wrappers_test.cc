@@ -21,9 +21,9 @@ std::string In(const std::string& workspace, const std::string& path) {
 
 using RouteWrappersTest = GateTestBase;
 
-store::AuditQuery TeamAAudit() {
+store::AuditQuery TeamAAudit(store::AccessStore& access) {
   store::AuditQuery query;
-  query.workspace = "team-a";
+  query.workspace_id = access.GetWorkspace("team-a")->id;
   return query;
 }
 
@@ -250,6 +250,54 @@ TEST_F(RouteWrappersTest, RepeatedFailuresAre429WithRetryAfter) {
             200);
 }
 
+// Password failures are limited per (address, user): the Retry-After of a limited user's
+// request is that user's, and other users behind the same address are not slowed down.
+TEST_F(RouteWrappersTest, PasswordFailuresAre429ForThatUserOnly) {
+  Result<std::string> hash =
+      auth::HashPassword("right", {.time_cost = 1, .memory_kib = 64, .parallelism = 1});
+  ASSERT_TRUE(hash.ok());
+  User("dave", false, *hash);
+  const std::string target = std::string(kApi) + "/experiments/search?max_results=5";
+  const std::string wrong = "Basic ZGF2ZTp3cm9uZy1wYXNzd29yZA==";  // dave:wrong-password
+  GateReply reply;
+  for (int attempt = 0; attempt < 50 && reply.status != 429; ++attempt) {
+    reply = Send({.target = target, .authorization = wrong, .remote_address = "198.51.100.8"});
+  }
+  ExpectError(reply, 429, "REQUEST_LIMIT_EXCEEDED");
+  EXPECT_GT(std::stoll(reply.HeaderValue("Retry-After")), 0);
+  EXPECT_EQ(
+      Send({.target = In("team-a", target), .token = alice_, .remote_address = "198.51.100.8"})
+          .status,
+      200);
+}
+
+// Caller routes (the admin API) are in no workspace: a handler that used services.store by
+// mistake would find and create nothing, whoever calls.
+Result<std::string> StoreProbe(const RequestParams& /*params*/, Services& services) {
+  EXPECT_EQ(services.scope->grant.workspace.id, 0);
+  EXPECT_EQ(services.scope->grant.workspace.name, "");
+  Result<store::ExperimentPage> page = services.store.SearchExperiments({});
+  EXPECT_TRUE(page.ok() && page->experiments.empty());
+  EXPECT_EQ(services.store.GetExperiment("0").status().code(), Code::kNotFound);
+  store::NewExperiment stray;
+  stray.name = "stray";
+  EXPECT_FALSE(services.store.CreateExperiment(stray).ok());
+  return std::string("{}");
+}
+
+TEST_F(RouteWrappersTest, CallerRoutesGetAStoreOfNoWorkspace) {
+  NewExperiment("team-a", alice_, "visible-in-team-a");
+  router_.Add("POST", "/store-probe", CallerJsonHandler(StoreProbe, *services_));
+  for (const std::string& token : {alice_, carol_, root_}) {
+    EXPECT_EQ(Post("/store-probe", token, "{}").status, 200);
+  }
+  Result<store::ExperimentPage> stray = backend_->SearchExperiments({});
+  ASSERT_TRUE(stray.ok());
+  for (const model::Experiment& experiment : stray->experiments) {
+    EXPECT_NE(experiment.name, "stray");
+  }
+}
+
 TEST_F(RouteWrappersTest, WithAuthExperimentsUseTheWorkspaceArtifactStore) {
   const std::string create = In("team-a", std::string(kApi) + "/experiments/create");
   GateReply local = Post(create, alice_, R"({"name": "x", "artifact_location": "file:///etc"})");
@@ -311,7 +359,7 @@ TEST_F(RouteWrappersTest, PresignedUrlsAreAudited) {
   services_->config.redirect_downloads = true;
   EXPECT_EQ(Get(In("team-a", std::string(kArtifacts) + "/" + key), alice_).status, 302);
 
-  Result<store::AuditPage> page = backend_->ListAudit(TeamAAudit());
+  Result<store::AuditPage> page = backend_->ListAudit(TeamAAudit(*backend_));
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   ASSERT_EQ(page->entries.size(), 3u);
   const store::AuditEntry& redirect = page->entries[0];  // newest first
@@ -353,7 +401,7 @@ TEST_F(RouteWrappersTest, CallerRoutesAuthenticateAndRequireRoleChecksEachWorksp
   EXPECT_EQ(probe(root_, "team-b").text, R"({"role": "admin"})");
   ExpectError(probe(root_, "no-such-team"), 404, "RESOURCE_DOES_NOT_EXIST");
 
-  Result<store::AuditPage> page = backend_->ListAudit(TeamAAudit());
+  Result<store::AuditPage> page = backend_->ListAudit(TeamAAudit(*backend_));
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->entries.size(), 1u);
   EXPECT_EQ(page->entries[0].actor, "alice");

@@ -106,27 +106,6 @@ TEST_F(AccessCacheTest, ExpiryIsCheckedOnEveryHit) {
   EXPECT_EQ(store_.calls(), 0);
 }
 
-TEST_F(AccessCacheTest, FailuresAreRateLimitedPerAddressThenRecover) {
-  const std::string secret = AddToken(bob_);
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(Check(Basic("bob", "guess")).status().code(), Code::kUnauthenticated) << i;
-  }
-  // Refused before checking: even the right credentials, even cached ones.
-  for (const std::string& header : {Basic("bob", "guess"), Basic("bob", "pw"), Bearer(secret)}) {
-    Result<Grant> refused = Check(header);
-    EXPECT_EQ(refused.status().code(), Code::kResourceExhausted);
-    EXPECT_EQ(refused.status().message(),
-              "too many failed sign-in attempts from this address; retry in 2 s");
-  }
-  EXPECT_EQ(access_->RetryAfterSeconds(kAddress), 2);
-  EXPECT_EQ(access_->RetryAfterSeconds("198.51.100.1"), 0);
-  EXPECT_TRUE(Check(Bearer(secret), "", Permission::kRead, "198.51.100.1").ok());
-
-  clock_.Advance(2000);
-  EXPECT_EQ(access_->RetryAfterSeconds(kAddress), 0);
-  EXPECT_TRUE(Check(Bearer(secret)).ok());
-}
-
 TEST_F(AccessCacheTest, SuccessesAndMissingCredentialsSpendNothing) {
   const std::string secret = AddToken(bob_);
   for (int i = 0; i < 20; ++i) {

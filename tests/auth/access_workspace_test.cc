@@ -167,5 +167,55 @@ TEST_F(AccessWorkspaceTest, DeletedBoundWorkspaceEndsItsCachedToken) {
   EXPECT_EQ(Check(Bearer(secret)).status().code(), Code::kUnauthenticated);
 }
 
+// Authorize is Check's second half, for a caller the gate already authenticated (the admin
+// API): the same answers, and the credentials are neither kept nor checked again.
+TEST_F(AccessWorkspaceTest, AuthorizeAnswersAsCheckWithoutCredentials) {
+  AddMember(team_a_, bob_, Role::kReader);
+  const std::string header = Bearer(AddToken(bob_));
+  Result<Caller> bob = access_->Authenticate(header, kAddress);
+  ASSERT_TRUE(bob.ok());
+  for (std::string_view workspace : {"team-a", "team-b", "no-such-team", ""}) {
+    for (Permission permission : {Permission::kRead, Permission::kWrite}) {
+      Result<Grant> checked = Check(header, workspace, permission);
+      Result<Grant> authorized = access_->Authorize(*bob, workspace, permission);
+      ASSERT_EQ(checked.ok(), authorized.ok()) << workspace;
+      if (checked.ok()) {
+        EXPECT_EQ(authorized->workspace.id, checked->workspace.id);
+        EXPECT_EQ(authorized->role, checked->role);
+        EXPECT_EQ(authorized->caller.name, "bob");
+      } else {
+        EXPECT_EQ(authorized.status().ToString(), checked.status().ToString()) << workspace;
+      }
+    }
+  }
+  Result<Caller> admin = access_->Authenticate(Bearer(AddToken(admin_)), kAddress);
+  ASSERT_TRUE(admin.ok());
+  EXPECT_EQ(access_->Authorize(*admin, "team-b", Permission::kManage)->role, Role::kAdmin);
+  EXPECT_EQ(access_->Authorize(*admin, "no-such-team", Permission::kRead).status().code(),
+            Code::kNotFound);
+  // A token bound to team-b carries no role in team-a, even a server admin's.
+  Result<Caller> bound = access_->Authenticate(Bearer(AddToken(admin_, team_b_.id)), kAddress);
+  ASSERT_TRUE(bound.ok());
+  Result<Grant> elsewhere = access_->Authorize(*bound, "team-a", Permission::kRead);
+  EXPECT_EQ(elsewhere.status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(elsewhere.status().message(), "this token is limited to workspace 'team-b'");
+  // Needs no credentials: a limited address changes nothing.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_FALSE(Check(Bearer(GenerateTokenSecret())).ok());
+  }
+  ASSERT_EQ(Check(Bearer(AddToken(bob_))).status().code(), Code::kResourceExhausted);
+  EXPECT_TRUE(access_->Authorize(*bob, "team-a", Permission::kRead).ok());
+}
+
+TEST_F(AccessWorkspaceTest, AuthorizeWithoutAuthIsTheAnonymousAdmin) {
+  Disable();
+  const Caller anonymous;
+  Result<Grant> grant = access_->Authorize(anonymous, "team-a", Permission::kManage);
+  ASSERT_TRUE(grant.ok()) << grant.status().ToString();
+  EXPECT_EQ(grant->role, Role::kAdmin);
+  Result<Grant> unknown = access_->Authorize(anonymous, "no-such-team", Permission::kRead);
+  EXPECT_EQ(unknown.status().code(), Code::kNotFound) << unknown.status().ToString();
+}
+
 }  // namespace
 }  // namespace bucketflow::auth

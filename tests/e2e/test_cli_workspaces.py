@@ -349,7 +349,9 @@ def test_bucket_set_registers_a_verified_bucket(cli, rgw_bucket):
     shared = cli.fails(1, "workspace", "bucket", "set", "team-b", "--bucket", s.bucket, "--role-arn",
                        s.role_arn, "--prefix", s.prefix + "/sub", "--s3-endpoint-url", s.rgw["BF_RGW_ENDPOINT"],
                        env=s.server_env())
-    assert "bucket not registered" in shared and "team-a" in shared, shared
+    assert (f"bucket not registered: bucket {s.bucket} (prefix {s.prefix}/sub) overlaps the artifact "
+            "store of another workspace") in shared, shared
+    assert "team-a" not in shared, shared  # nothing about the other workspace
     assert "bucket" not in cli.json("workspace", "show", "team-b")["workspace"]
     # clear
     assert "Cleared the bucket of workspace team-a" in cli.ok("workspace", "bucket", "clear", "team-a").stdout

@@ -4,7 +4,8 @@ audit log naming who did what.
 
 The server runs with --auth-cache-seconds 1, so that a change made by the CLI (which writes the
 database directly) reaches it within about a second. Every test that fails sign-ins on purpose
-sends from its own loopback address: the failure rate limit is per address.
+sends from its own loopback address: the failure rate limit is per (address, user name) for
+passwords and per address for tokens.
 """
 from __future__ import annotations
 
@@ -141,6 +142,10 @@ def _fresh_connection_get(url: str, address: str, authorization: str):
 
 
 def test_brute_force_is_slowed(dep):
+    """Password failures are limited per (address, user name): the guessed user is refused from
+    that address, even with the right (possibly cached) password, while other users and tokens
+    behind the same address (a proxy) carry on."""
+    dep.user("erin", {"team-a": "reader"}, password=PASSWORD)
     attacker = fresh_address()
     statuses = []
     for i in range(40):
@@ -153,12 +158,20 @@ def test_brute_force_is_slowed(dep):
     assert json.loads(body)["error_code"] == "REQUEST_LIMIT_EXCEEDED", body
     retry_after = int({k.lower(): v for k, v in headers.items()}["retry-after"])
     assert 1 <= retry_after <= 3600, headers
-    # The right password from the limited address is refused too, and says so...
+    # The right password for the guessed user is refused too, and says so, even when a client
+    # elsewhere has just used it (cached): otherwise a 200 among the 429s would reveal the
+    # right guess without slowing the guesser down...
+    assert _fresh_connection_get(dep.url, fresh_address(), basic("alice", PASSWORD))[0] == 200
     status, headers, body = _fresh_connection_get(dep.url, attacker, basic("alice", PASSWORD))
     assert status == 429, (status, body)
-    status, _, _ = _fresh_connection_get(dep.url, attacker, bearer(dep.alice))
-    assert status == 429
-    # ...while another address is not affected.
+    assert int({k.lower(): v for k, v in headers.items()}["retry-after"]) >= 1, headers
+    # ...while everyone else behind that address is not affected: another user's password,
+    # and tokens (limited by their own failures), alice's included.
+    status, _, body = _fresh_connection_get(dep.url, attacker, basic("erin", PASSWORD))
+    assert status == 200, body
+    status, _, body = _fresh_connection_get(dep.url, attacker, bearer(dep.alice))
+    assert status == 200, body
+    # ...and alice from another address.
     status, _, body = _fresh_connection_get(dep.url, fresh_address(), basic("alice", PASSWORD))
     assert status == 200, body
 
@@ -168,6 +181,16 @@ def test_wrong_tokens_count_as_failures(dep):
     statuses = [_fresh_connection_get(dep.url, attacker, bearer("bft_" + f"{i:064x}"))[0] for i in range(40)]
     assert 429 in statuses and set(statuses) <= {401, 429}, statuses
     assert statuses.index(429) >= 3, statuses  # a small burst is allowed first
+    # A token not verified lately is refused unchecked; one verified within the cache time
+    # (--auth-cache-seconds 1 here) is no guess and passes.
+    unused = dep.token_for("alice")
+    assert _fresh_connection_get(dep.url, attacker, bearer(unused))[0] == 429
+    assert _fresh_connection_get(dep.url, fresh_address(), bearer(unused))[0] == 200
+    status, _, body = _fresh_connection_get(dep.url, attacker, bearer(unused))
+    assert status == 200, body
+    # Passwords are limited per user, not by the address's token failures.
+    status, _, body = _fresh_connection_get(dep.url, attacker, basic("alice", PASSWORD))
+    assert status == 200, body
 
 
 MALFORMED = [

@@ -1,6 +1,7 @@
 // The SQLite AccessStore: workspaces, users, memberships, tokens, the audit log.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,51 @@ TEST(RoleTest, NamesRoundTrip) {
   }
   EXPECT_LT(Role::kReader, Role::kEditor);
   EXPECT_LT(Role::kEditor, Role::kAdmin);
+}
+
+// The rules of access_store.h, the same for the store, the REST API and the CLI.
+TEST(NameRulesTest, WorkspaceNames) {
+  for (const std::string& good :
+       std::vector<std::string>{"a", "0", "team-a", "a-", std::string(63, 'x')}) {
+    EXPECT_TRUE(ValidateWorkspaceName(good).ok()) << good;
+  }
+  for (const std::string& bad : std::vector<std::string>{"", "-a", "Team", "a_b", "a.b", "a/b",
+                                                         "a b", "a@b", std::string(64, 'x')}) {
+    Status status = ValidateWorkspaceName(bad);
+    EXPECT_EQ(status.code(), Code::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(
+      ValidateWorkspaceName("Team").message(),
+      "invalid workspace name 'Team': use 1 to 63 of a-z, 0-9 and '-', not starting with '-'");
+}
+
+TEST(NameRulesTest, UserNamesAllowUpperCaseAndLongerNames) {
+  for (const std::string& good : std::vector<std::string>{
+           "a", "Bob", "ALICE", "9lives", "j.doe_2@Example.COM", "a-", std::string(128, 'U')}) {
+    EXPECT_TRUE(ValidateUserName(good).ok()) << good;
+  }
+  for (const std::string& bad :
+       std::vector<std::string>{"", "-bob", ".bob", "_bob", "@bob", "bob smith", "bob/x", "bob:x",
+                                "b\u00e9", std::string(129, 'u')}) {
+    EXPECT_EQ(ValidateUserName(bad).code(), Code::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(ValidateUserName("-bob").message(),
+            "invalid user name '-bob': use 1 to 128 of A-Z, a-z, 0-9, '-', '.', '_' and '@', "
+            "starting with a letter or digit");
+}
+
+// The store applies exactly those rules (it used copies of its own before).
+TEST_F(SqliteAccessTest, StoreUsesTheNameRules) {
+  auto upper = backend_->CreateUser({.name = "Bob"});
+  ASSERT_TRUE(upper.ok()) << upper.status().ToString();
+  EXPECT_EQ(backend_->GetUser("Bob")->id, upper->id);
+  EXPECT_EQ(backend_->GetUser("bob").status().code(), Code::kNotFound);  // names are exact
+  EXPECT_TRUE(backend_->CreateUser({.name = "bob"}).ok());
+  EXPECT_TRUE(backend_->CreateUser({.name = std::string(128, 'n')}).ok());
+  Result<User> too_long = backend_->CreateUser({.name = std::string(129, 'n')});
+  EXPECT_EQ(too_long.status().message(), ValidateUserName(std::string(129, 'n')).message());
+  Result<Workspace> bad = backend_->CreateWorkspace("Team", "");
+  EXPECT_EQ(bad.status().message(), ValidateWorkspaceName("Team").message());
 }
 
 TEST_F(SqliteAccessTest, DefaultWorkspaceExists) {
@@ -129,7 +175,7 @@ TEST_F(SqliteAccessTest, UsersAndMemberships) {
   auto bob = backend_->CreateUser({.name = "bob", .password_hash = "$argon2id$v=19$x"});
   ASSERT_TRUE(bob.ok());
   EXPECT_EQ(backend_->CreateUser({.name = "bob"}).status().code(), Code::kAlreadyExists);
-  for (const char* bad : {"", "Bob", "bob smith", "-bob", ".bob", "@bob", "bob/x"}) {
+  for (const char* bad : {"", "bob smith", "-bob", ".bob", "@bob", "bob/x"}) {
     EXPECT_EQ(backend_->CreateUser({.name = bad}).status().code(), Code::kInvalidArgument) << bad;
   }
   auto read = backend_->GetUser("alice@example.com");
@@ -250,11 +296,14 @@ TEST_F(SqliteAccessTest, Tokens) {
 }
 
 TEST_F(SqliteAccessTest, AuditPagesNewestFirst) {
+  const Workspace team = MakeWorkspace("team-a");
   for (int64_t i = 1; i <= 25; ++i) {
+    const bool in_team = i % 2 == 0;
     ASSERT_TRUE(backend_
                     ->AppendAudit({.time = i,
                                    .actor = "alice",
-                                   .workspace = i % 2 == 0 ? "team-a" : "",
+                                   .workspace = in_team ? "team-a" : "",
+                                   .workspace_id = in_team ? std::optional(team.id) : std::nullopt,
                                    .action = i % 5 == 0 ? "token.create" : "member.set",
                                    .target = "t" + std::to_string(i),
                                    .detail = "{}"})
@@ -281,17 +330,28 @@ TEST_F(SqliteAccessTest, AuditPagesNewestFirst) {
   EXPECT_EQ(exact->entries.size(), 25u);
   EXPECT_EQ(exact->next_page_token, "");  // no empty last page
 
-  auto team = backend_->ListAudit({.workspace = "team-a", .max_results = 100});
-  ASSERT_EQ(team->entries.size(), 12u);
-  EXPECT_EQ(team->entries[0].target, "t24");
-  EXPECT_EQ(team->entries[0].actor, "alice");
-  EXPECT_EQ(team->entries[0].detail, "{}");
-  auto server_wide = backend_->ListAudit({.workspace = "", .max_results = 100});
-  EXPECT_EQ(server_wide->entries.size(), 13u);
-  auto tokens = backend_->ListAudit({.workspace = "team-a", .action = "token.create"});
+  auto team_page = backend_->ListAudit({.workspace_id = team.id, .max_results = 100});
+  ASSERT_EQ(team_page->entries.size(), 12u);
+  EXPECT_EQ(team_page->entries[0].target, "t24");
+  EXPECT_EQ(team_page->entries[0].actor, "alice");
+  EXPECT_EQ(team_page->entries[0].detail, "{}");
+  EXPECT_EQ(team_page->entries[0].workspace, "team-a");
+  EXPECT_EQ(team_page->entries[0].workspace_id, team.id);
+  auto server_wide = backend_->ListAudit({.workspace_id = kServerWideAudit, .max_results = 100});
+  ASSERT_EQ(server_wide->entries.size(), 13u);
+  EXPECT_FALSE(server_wide->entries[0].workspace_id.has_value());
+  auto tokens = backend_->ListAudit({.workspace_id = team.id, .action = "token.create"});
   ASSERT_EQ(tokens->entries.size(), 2u);  // 20 and 10
   EXPECT_EQ(tokens->entries[0].time, 20);
   EXPECT_GT(tokens->entries[0].id, tokens->entries[1].id);
+  // Paging within a workspace.
+  auto first = backend_->ListAudit({.workspace_id = team.id, .max_results = 5});
+  ASSERT_EQ(first->entries.size(), 5u);
+  auto second = backend_->ListAudit(
+      {.workspace_id = team.id, .max_results = 100, .page_token = first->next_page_token});
+  ASSERT_EQ(second->entries.size(), 7u);
+  EXPECT_EQ(second->entries[0].target, "t14");
+  EXPECT_TRUE(backend_->ListAudit({.workspace_id = 999})->entries.empty());
 
   for (const char* bad : {"abc", "-1", "0", "12x", "99999999999999999999999"}) {
     EXPECT_EQ(backend_->ListAudit({.page_token = bad}).status().code(), Code::kInvalidArgument)
@@ -302,6 +362,38 @@ TEST_F(SqliteAccessTest, AuditPagesNewestFirst) {
   }
   EXPECT_TRUE(backend_->ListAudit({.max_results = 1000}).ok());
   EXPECT_EQ(backend_->AppendAudit({.actor = "alice"}).code(), Code::kInvalidArgument);
+}
+
+// A workspace deleted and re-created under the same name starts with an empty log: the old
+// tenant's entries stay under the old id, and the new admins cannot read them.
+TEST_F(SqliteAccessTest, AuditIsKeptByWorkspaceIdNotName) {
+  const Workspace old_team = MakeWorkspace("team-a");
+  ASSERT_TRUE(backend_
+                  ->AppendAudit({.actor = "alice",
+                                 .workspace = "team-a",
+                                 .workspace_id = old_team.id,
+                                 .action = "member.set",
+                                 .target = "secret-user"})
+                  .ok());
+  ASSERT_TRUE(backend_->DeleteWorkspace(old_team.id).ok());
+  const Workspace new_team = MakeWorkspace("team-a");
+  ASSERT_NE(new_team.id, old_team.id);
+  ASSERT_TRUE(backend_
+                  ->AppendAudit({.actor = "carol",
+                                 .workspace = "team-a",
+                                 .workspace_id = new_team.id,
+                                 .action = "member.set",
+                                 .target = "carol"})
+                  .ok());
+  auto fresh = backend_->ListAudit({.workspace_id = new_team.id});
+  ASSERT_EQ(fresh->entries.size(), 1u);
+  EXPECT_EQ(fresh->entries[0].target, "carol");
+  auto old = backend_->ListAudit({.workspace_id = old_team.id});  // kept: append-only
+  ASSERT_EQ(old->entries.size(), 1u);
+  EXPECT_EQ(old->entries[0].target, "secret-user");
+  EXPECT_EQ(old->entries[0].workspace, "team-a");
+  EXPECT_EQ(backend_->ListAudit({})->entries.size(), 2u);
+  EXPECT_TRUE(backend_->ListAudit({.workspace_id = kServerWideAudit})->entries.empty());
 }
 
 // Everything written survives a restart (the access tables are in the same file).

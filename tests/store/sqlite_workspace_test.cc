@@ -236,5 +236,46 @@ TEST_F(SqliteWorkspaceTest, SchemaTwoDatabaseUpgrades) {
   EXPECT_EQ(QueryInt(sqlite_.path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 }
 
+// The upgrade checks foreign keys only where the experiments rebuild could have broken them: a
+// pre-existing orphan elsewhere (a param of a vanished run) does not block it, and the check
+// does not scan the metrics tables.
+TEST_F(SqliteWorkspaceTest, UpgradeChecksOnlyTheTablesOfTheRebuild) {
+  backend_.reset();
+  std::filesystem::remove(sqlite_.path);
+  WriteDatabaseAtVersion(sqlite_.path, 2);
+  {
+    auto db = Database::Open(sqlite_.path, false);
+    ASSERT_TRUE(db.ok());
+    Status status =
+        (*db)->Exec("PRAGMA foreign_keys=OFF; INSERT INTO params VALUES (99, 'orphan', '1')");
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+  Reopen();
+  EXPECT_EQ(QueryInt(sqlite_.path, "SELECT max(version) FROM schema_version"),
+            LatestSchemaVersion());
+}
+
+TEST_F(SqliteWorkspaceTest, UpgradeRefusesARunOfAMissingExperiment) {
+  backend_.reset();
+  std::filesystem::remove(sqlite_.path);
+  WriteDatabaseAtVersion(sqlite_.path, 2);
+  {
+    auto db = Database::Open(sqlite_.path, false);
+    ASSERT_TRUE(db.ok());
+    Status status = (*db)->Exec(
+        "PRAGMA foreign_keys=OFF; INSERT INTO runs (run_id, run_uuid, experiment_id, name, "
+        "user_id, status, start_time, artifact_uri) VALUES (1, 'aaaa', 42, 'r', 'u', 'RUNNING', "
+        "1, 'x')");
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+  auto opened = OpenSqliteBackend(sqlite_, config_, clock_);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.status().message().find("foreign key violation in table runs"),
+            std::string::npos)
+      << opened.status().ToString();
+  // Rolled back: still at version 2.
+  EXPECT_EQ(QueryInt(sqlite_.path, "SELECT max(version) FROM schema_version"), 2);
+}
+
 }  // namespace
 }  // namespace bucketflow::store

@@ -344,6 +344,21 @@ Status FakeAccessStore::AppendAudit(const AuditEntry& entry) {
   return Status::Ok();
 }
 
+namespace {
+
+// The same selection as the SQLite store: by workspace id, never by name.
+bool AuditMatches(const AuditEntry& entry, const std::optional<int64_t>& workspace_id) {
+  if (!workspace_id.has_value()) {
+    return true;
+  }
+  if (*workspace_id == store::kServerWideAudit) {
+    return !entry.workspace_id.has_value();
+  }
+  return entry.workspace_id == workspace_id;
+}
+
+}  // namespace
+
 // The page token is the id of the last entry of the previous page, in decimal.
 Result<store::AuditPage> FakeAccessStore::ListAudit(const store::AuditQuery& query) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -362,7 +377,7 @@ Result<store::AuditPage> FakeAccessStore::ListAudit(const store::AuditQuery& que
   }
   store::AuditPage page;
   for (auto it = audit_.rbegin(); it != audit_.rend(); ++it) {
-    if (it->id >= before || (query.workspace && it->workspace != *query.workspace) ||
+    if (it->id >= before || !AuditMatches(*it, query.workspace_id) ||
         (!query.action.empty() && it->action != query.action)) {
       continue;
     }

@@ -76,14 +76,17 @@ CREATE TABLE tokens (
 CREATE INDEX tokens_by_user ON tokens(user_id);
 CREATE INDEX tokens_by_workspace ON tokens(workspace_id);
 
--- Names, not ids: the log outlives the workspaces and users it mentions.
+-- Names for display (the log outlives the workspaces and users it mentions), plus the workspace
+-- id the log is read by: names can be reused after a delete, AUTOINCREMENT ids never are. No
+-- foreign key: entries stay when their workspace goes. NULL workspace_id: a server-wide action.
 CREATE TABLE audit_log (
-  audit_id  INTEGER PRIMARY KEY AUTOINCREMENT,
-  time      INTEGER NOT NULL,
-  actor     TEXT NOT NULL,
-  workspace TEXT NOT NULL DEFAULT '',
-  action    TEXT NOT NULL,
-  target    TEXT NOT NULL DEFAULT '',
-  detail    TEXT NOT NULL DEFAULT ''
+  audit_id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  time         INTEGER NOT NULL,
+  actor        TEXT NOT NULL,
+  workspace    TEXT NOT NULL DEFAULT '',
+  workspace_id INTEGER,
+  action       TEXT NOT NULL,
+  target       TEXT NOT NULL DEFAULT '',
+  detail       TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX audit_log_by_workspace ON audit_log(workspace, audit_id);
+CREATE INDEX audit_log_by_workspace ON audit_log(workspace_id, audit_id);

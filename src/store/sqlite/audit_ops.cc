@@ -1,6 +1,7 @@
 // The audit log: append-only, read newest first in pages keyed by audit id.
 #include <charconv>
 #include <limits>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -11,12 +12,43 @@ namespace {
 
 constexpr int64_t kMaxAuditPage = 1000;
 
-// Filters are switched off by bound values (NULL workspace, empty action); ?3 is the exclusive
-// upper bound on audit_id, ?4 the row limit.
-constexpr char kListAudit[] =
-    "SELECT audit_id, time, actor, workspace, action, target, detail FROM audit_log "
-    "WHERE (?1 IS NULL OR workspace = ?1) AND (?2 = '' OR action = ?2) AND audit_id < ?3 "
-    "ORDER BY audit_id DESC LIMIT ?4";
+// One statement per workspace filter, so that each can use the (workspace_id, audit_id) index.
+// The action filter is switched off by an empty ?1; ?2 is the exclusive upper bound on audit_id,
+// ?3 the row limit, ?4 the workspace id.
+constexpr char kListAllAudit[] =
+    "SELECT audit_id, time, actor, workspace, workspace_id, action, target, detail "
+    "FROM audit_log WHERE (?1 = '' OR action = ?1) AND audit_id < ?2 "
+    "ORDER BY audit_id DESC LIMIT ?3";
+constexpr char kListServerWideAudit[] =
+    "SELECT audit_id, time, actor, workspace, workspace_id, action, target, detail "
+    "FROM audit_log WHERE workspace_id IS NULL AND (?1 = '' OR action = ?1) AND audit_id < ?2 "
+    "ORDER BY audit_id DESC LIMIT ?3";
+constexpr char kListWorkspaceAudit[] =
+    "SELECT audit_id, time, actor, workspace, workspace_id, action, target, detail "
+    "FROM audit_log WHERE workspace_id = ?4 AND (?1 = '' OR action = ?1) AND audit_id < ?2 "
+    "ORDER BY audit_id DESC LIMIT ?3";
+
+const char* ListAuditSql(const std::optional<int64_t>& workspace_id) {
+  if (!workspace_id.has_value()) {
+    return kListAllAudit;
+  }
+  return *workspace_id == kServerWideAudit ? kListServerWideAudit : kListWorkspaceAudit;
+}
+
+AuditEntry AuditEntryFromRow(Statement& stmt) {
+  AuditEntry entry{.id = stmt.ColumnInt(0),
+                   .time = stmt.ColumnInt(1),
+                   .actor = stmt.ColumnText(2),
+                   .workspace = stmt.ColumnText(3),
+                   .workspace_id = std::nullopt,
+                   .action = stmt.ColumnText(5),
+                   .target = stmt.ColumnText(6),
+                   .detail = stmt.ColumnText(7)};
+  if (!stmt.ColumnIsNull(4)) {
+    entry.workspace_id = stmt.ColumnInt(4);
+  }
+  return entry;
+}
 
 // The token is the decimal id of the last entry of the previous page; the next page starts
 // below it. An empty token starts at the newest entry.
@@ -39,14 +71,16 @@ Status SqliteStore::AppendAudit(const AuditEntry& entry) {
     return Status::InvalidArgument("an audit entry needs an actor and an action");
   }
   return writer_.Submit([&](Database& db) -> Status {
-    ASSIGN_OR_RETURN(auto stmt, db.Cached("INSERT INTO audit_log (time, actor, workspace, action, "
-                                          "target, detail) VALUES (?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(auto stmt,
+                     db.Cached("INSERT INTO audit_log (time, actor, workspace, workspace_id, "
+                               "action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     return stmt->Bind(1, entry.time)
         .BindStatic(2, entry.actor)
         .BindStatic(3, entry.workspace)
-        .BindStatic(4, entry.action)
-        .BindStatic(5, entry.target)
-        .BindStatic(6, entry.detail)
+        .Bind(4, entry.workspace_id)  // NULL when unset
+        .BindStatic(5, entry.action)
+        .BindStatic(6, entry.target)
+        .BindStatic(7, entry.detail)
         .Run();
   });
 }
@@ -58,12 +92,12 @@ Result<AuditPage> SqliteStore::ListAudit(const AuditQuery& query) {
   }
   ASSIGN_OR_RETURN(int64_t below, DecodeAuditToken(query.page_token));
   ReaderPool::Lease reader = readers_->Acquire();
-  ASSIGN_OR_RETURN(auto stmt, reader.db().Cached(kListAudit));
-  if (query.workspace.has_value()) {
-    stmt->BindStatic(1, *query.workspace);
+  ASSIGN_OR_RETURN(auto stmt, reader.db().Cached(ListAuditSql(query.workspace_id)));
+  if (query.workspace_id.has_value() && *query.workspace_id != kServerWideAudit) {
+    stmt->Bind(4, *query.workspace_id);
   }
   // One row more than the page tells whether another page follows.
-  stmt->BindStatic(2, query.action).Bind(3, below).Bind(4, query.max_results + 1);
+  stmt->BindStatic(1, query.action).Bind(2, below).Bind(3, query.max_results + 1);
   AuditPage page;
   for (;;) {
     ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -74,13 +108,7 @@ Result<AuditPage> SqliteStore::ListAudit(const AuditQuery& query) {
       page.next_page_token = std::to_string(page.entries.back().id);
       break;
     }
-    page.entries.push_back({.id = stmt->ColumnInt(0),
-                            .time = stmt->ColumnInt(1),
-                            .actor = stmt->ColumnText(2),
-                            .workspace = stmt->ColumnText(3),
-                            .action = stmt->ColumnText(4),
-                            .target = stmt->ColumnText(5),
-                            .detail = stmt->ColumnText(6)});
+    page.entries.push_back(AuditEntryFromRow(*stmt));
   }
   return page;
 }

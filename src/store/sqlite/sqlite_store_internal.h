@@ -72,10 +72,6 @@ class MetricKeyCache {
   std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> ids_;
 };
 
-// Workspace and user names: what the access store accepts (ws_common.md). kInvalidArgument
-// naming `what` otherwise.
-Status ValidateWorkspaceName(std::string_view name);
-Status ValidateUserName(std::string_view name);
 Status WorkspaceNotFound(std::string_view name);
 Status WorkspaceIdNotFound(int64_t workspace_id);
 Status UserIdNotFound(int64_t user_id);

@@ -59,21 +59,6 @@ std::optional<Role> ParseRoleNumber(int64_t number) {
   return static_cast<Role>(number);
 }
 
-// Workspace names plus '.', '_' and '@' (e-mail style user names).
-Status ValidateUserName(std::string_view name) {
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  bool valid = !name.empty() && name.size() <= 63 && alnum(name.front());
-  for (char c : name) {
-    valid = valid && (alnum(c) || c == '-' || c == '.' || c == '_' || c == '@');
-  }
-  if (!valid) {
-    return Status::InvalidArgument("invalid user name '", name,
-                                   "': use 1 to 63 of a-z, 0-9, '-', '.', '_' and '@', "
-                                   "starting with a-z or 0-9");
-  }
-  return Status::Ok();
-}
-
 Status UserIdNotFound(int64_t user_id) {
   return Status::NotFound("user with id ", user_id, " does not exist");
 }

@@ -104,18 +104,6 @@ Status BindBucket(Statement& stmt, const std::optional<WorkspaceBucket>& bucket)
 
 }  // namespace
 
-Status ValidateWorkspaceName(std::string_view name) {
-  bool valid = !name.empty() && name.size() <= 63 && name.front() != '-';
-  for (char c : name) {
-    valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
-  }
-  if (!valid) {
-    return Status::InvalidArgument("invalid workspace name '", name,
-                                   "': use 1 to 63 of a-z, 0-9 and '-', not starting with '-'");
-  }
-  return Status::Ok();
-}
-
 Status WorkspaceNotFound(std::string_view name) {
   return Status::NotFound("workspace '", name, "' does not exist");
 }
