@@ -2,6 +2,7 @@
 // endpoints, region). Part of app/config: the only code that reads flags and environment.
 #include <cstdlib>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -119,16 +120,11 @@ Status SplitS3Uri(std::string_view uri, S3ArtifactsConfig& config) {
 }
 
 Result<s3::AddressingStyle> ResolveAddressing(std::string_view value) {
-  if (value == "path") {
-    return s3::AddressingStyle::kPath;
+  std::optional<s3::AddressingStyle> style = s3::ParseAddressingStyle(value);
+  if (!style.has_value()) {
+    return Status::InvalidArgument("--s3-addressing ", value, " is not one of path, virtual, auto");
   }
-  if (value == "virtual") {
-    return s3::AddressingStyle::kVirtualHosted;
-  }
-  if (value == "auto") {
-    return s3::AddressingStyle::kAuto;
-  }
-  return Status::InvalidArgument("--s3-addressing ", value, " is not one of path, virtual, auto");
+  return *style;
 }
 
 }  // namespace

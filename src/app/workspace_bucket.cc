@@ -1,5 +1,6 @@
 // Registering a workspace's bucket: validation and defaults, the no-sharing rule, and the
 // verification report. Shared by `bucketflow workspace bucket set` and the REST API.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -139,16 +140,12 @@ std::string RoleSessionName(std::string_view workspace_name) {
 }
 
 Result<s3::AddressingStyle> ParseAddressing(std::string_view value) {
-  if (value.empty() || value == "auto") {
-    return s3::AddressingStyle::kAuto;
+  std::optional<s3::AddressingStyle> style =
+      value.empty() ? s3::AddressingStyle::kAuto : s3::ParseAddressingStyle(value);
+  if (!style.has_value()) {
+    return Status::InvalidArgument("addressing '", value, "' is not one of auto, path, virtual");
   }
-  if (value == "path") {
-    return s3::AddressingStyle::kPath;
-  }
-  if (value == "virtual") {
-    return s3::AddressingStyle::kVirtualHosted;
-  }
-  return Status::InvalidArgument("addressing '", value, "' is not one of auto, path, virtual");
+  return *style;
 }
 
 bool SameBucket(const store::WorkspaceBucket& a, const store::WorkspaceBucket& b) {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/config.h"
@@ -20,16 +21,12 @@ namespace bucketflow::cli {
 namespace {
 
 Result<s3::AddressingStyle> ParseAddressing(std::string_view value) {
-  if (value == "path") {
-    return s3::AddressingStyle::kPath;
+  std::optional<s3::AddressingStyle> style = s3::ParseAddressingStyle(value);
+  if (!style.has_value()) {
+    return Status::InvalidArgument("--s3-addressing '", value,
+                                   "' is not one of path, virtual, auto");
   }
-  if (value == "virtual") {
-    return s3::AddressingStyle::kVirtualHosted;
-  }
-  if (value == "auto") {
-    return s3::AddressingStyle::kAuto;
-  }
-  return Status::InvalidArgument("--s3-addressing '", value, "' is not one of path, virtual, auto");
+  return *style;
 }
 
 constexpr int kFailure = 1;

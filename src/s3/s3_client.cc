@@ -251,4 +251,17 @@ Result<PresignedUrl> S3Client::Presign(const Call& call, int64_t expires_seconds
                       .expires_at_ms = (signed_at_s + expires) * 1000};
 }
 
+std::optional<AddressingStyle> ParseAddressingStyle(std::string_view value) {
+  if (value == "auto") {
+    return AddressingStyle::kAuto;
+  }
+  if (value == "virtual") {
+    return AddressingStyle::kVirtualHosted;
+  }
+  if (value == "path") {
+    return AddressingStyle::kPath;
+  }
+  return std::nullopt;
+}
+
 }  // namespace bucketflow::s3

@@ -26,6 +26,10 @@ enum class AddressingStyle {
   kPath,           // https://host/bucket/key
 };
 
+// "auto", "virtual" or "path" (the --s3-addressing values); nullopt for anything else, so that
+// each caller words the error for where the value came from.
+std::optional<AddressingStyle> ParseAddressingStyle(std::string_view value);
+
 struct S3ClientConfig {
   std::string region = "us-east-1";
   // scheme://host[:port]; empty means https://s3.<region>.amazonaws.com.
