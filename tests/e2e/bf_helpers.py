@@ -43,6 +43,7 @@ class ServerProcess:
         self.extra_args = extra_args or []
         self.proc: subprocess.Popen | None = None
         self.log_path = os.path.join(workdir, f"server-{self.port}.log")
+        self.env: dict | None = None  # None: the test's own environment
 
     @property
     def url(self) -> str:
@@ -53,10 +54,8 @@ class ServerProcess:
         assert self.proc is not None
         return self.proc.pid
 
-    def start(self) -> float:
-        """Starts the server and waits for GET /health; returns the seconds that took."""
-        os.makedirs(self.artifacts, exist_ok=True)
-        cmd = [
+    def command(self) -> list[str]:
+        return [
             bucketflow_bin(), "server",
             "--host", "127.0.0.1",
             "--port", str(self.port),
@@ -64,9 +63,14 @@ class ServerProcess:
             "--artifacts-destination", self.artifacts,
             *self.extra_args,
         ]
+
+    def start(self) -> float:
+        """Starts the server and waits for GET /health; returns the seconds that took."""
+        os.makedirs(self.artifacts, exist_ok=True)
         log = open(self.log_path, "ab")
         began = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
+        self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
+                                     cwd=self.workdir, env=self.env)
         log.close()
         deadline = began + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:

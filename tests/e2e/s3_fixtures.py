@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import tempfile
-import time
 import uuid
 
 import boto3
@@ -181,24 +180,6 @@ class S3ServerProcess(ServerProcess):
     def command(self) -> list[str]:
         return [bucketflow_bin(), "server", "--host", "127.0.0.1", "--port", str(self.port),
                 "--backend-store-uri", f"sqlite:///{self.db_path}", *self.args]
-
-    def start(self) -> float:
-        log = open(self.log_path, "ab")
-        began = time.monotonic()
-        self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
-                                     cwd=self.workdir, env=self.env)
-        log.close()
-        while time.monotonic() < began + STARTUP_TIMEOUT_S:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode} at startup:\n{self.log_tail()}")
-            try:
-                if requests.get(self.url + "/health", timeout=1).status_code == 200:
-                    return time.monotonic() - began
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"server did not answer /health within {STARTUP_TIMEOUT_S}s:\n{self.log_tail()}")
 
     def run_to_exit(self, timeout: float = STARTUP_TIMEOUT_S) -> tuple[int, str]:
         """For servers expected to refuse to start: the exit code and everything it printed."""

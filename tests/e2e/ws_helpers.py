@@ -21,7 +21,7 @@ import uuid
 import requests
 from requests.adapters import HTTPAdapter
 
-from bf_helpers import STARTUP_TIMEOUT_S, ServerProcess, bucketflow_bin
+from bf_helpers import ServerProcess, bucketflow_bin
 
 CLI_USER = "e2e-runner"  # $USER for CLI runs: their audit actor is "cli:e2e-runner"
 ADMIN_PREFIX = "/api/2.0/bucketflow"
@@ -96,28 +96,6 @@ class AuthServer(ServerProcess):
             args.insert(0, "--auth")
         super().__init__(workdir, extra_args=args + (extra_args or []))
         self.env = env
-
-    def start(self) -> float:
-        os.makedirs(self.artifacts, exist_ok=True)
-        cmd = [bucketflow_bin(), "server", "--host", "127.0.0.1", "--port", str(self.port),
-               "--backend-store-uri", f"sqlite:///{self.db_path}",
-               "--artifacts-destination", self.artifacts, *self.extra_args]
-        log = open(self.log_path, "ab")
-        began = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir,
-                                     env=self.env)
-        log.close()
-        while time.monotonic() < began + STARTUP_TIMEOUT_S:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode} at startup:\n{self.log_tail()}")
-            try:
-                if requests.get(self.url + "/health", timeout=1).status_code == 200:
-                    return time.monotonic() - began
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"server did not answer /health within {STARTUP_TIMEOUT_S}s:\n{self.log_tail()}")
 
     def full_log(self) -> str:
         return self.log_tail(1 << 30)
